@@ -1,0 +1,26 @@
+// Tensor files: NumPy .npy and ONNX TensorProto .pb (the ONNX backend test-data format).
+#pragma once
+
+#include <string>
+
+#include "ort_lite/session.h"
+#include "ort_lite/status.h"
+#include "ort_lite/tensor.h"
+
+namespace ort_lite {
+
+// .npy format versions 1.0, 2.0 and 3.0; little-endian (or byte-order-free) C-order arrays of
+// float32, float64, float16, int8, uint8, int32, int64, bool. Anything else (Fortran order,
+// big-endian, object arrays, other dtypes, truncated data) is an error naming the file and why.
+Result<Tensor> read_npy(const std::string& path);
+// Writes format 1.0 (2.0 if the header needs it).
+Status write_npy(const std::string& path, const Tensor& tensor);
+
+// A serialized onnx.TensorProto. The name is the proto's name field (may be empty).
+Result<NamedTensor> read_tensor_pb(const std::string& path);
+Status write_tensor_pb(const std::string& path, const NamedTensor& tensor);
+
+// Dispatches on the extension: ".npy" or ".pb".
+Result<Tensor> read_tensor_file(const std::string& path);
+
+}  // namespace ort_lite

@@ -1,0 +1,85 @@
+// The contract between the runtime and the ops.
+//
+// Lifecycle of one node: the runtime finds the node's OpDefinition in the registry, then, once
+// all input shapes are known, calls prepare() with the input types and any constant inputs.
+// prepare() validates attributes, infers the output types and returns an immutable Kernel that
+// owns everything reusable (packed weights, primitives). Kernel::run() may be called from many
+// threads at once; per-call memory comes from the scratch span the runtime passes in.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ort_lite/graph.h"
+#include "ort_lite/options.h"
+#include "ort_lite/status.h"
+#include "ort_lite/tensor.h"
+
+namespace ort_lite {
+
+struct TensorType {
+  DType dtype = DType::kFloat32;
+  Shape shape;
+};
+
+struct PrepareInput {
+  bool present = false;             // false: an omitted optional input
+  TensorType type;                  // valid when present
+  const Tensor* constant = nullptr; // the value, when it is known at prepare time
+};
+
+struct PrepareContext {
+  const Node& node;
+  std::vector<PrepareInput> inputs;  // one per node input
+  const SessionOptions& options;
+};
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  // Computes the outputs. `inputs` has one Tensor per node input (empty() for an omitted one);
+  // `outputs` arrive allocated with the prepared types. `scratch` holds scratch_bytes() bytes,
+  // 64-byte aligned, owned by this call.
+  virtual Status run(std::span<const Tensor> inputs, std::span<Tensor> outputs,
+                     std::span<std::byte> scratch) const = 0;
+  virtual size_t scratch_bytes() const { return 0; }
+  // What runs, for reports: "onednn jit:avx512_core, weights ABcd16b16a", "reference".
+  virtual std::string implementation() const = 0;
+};
+
+struct PreparedOp {
+  std::vector<TensorType> outputs;
+  std::unique_ptr<Kernel> kernel;
+};
+
+using PrepareFn = Result<PreparedOp> (*)(const PrepareContext&);
+
+struct OpDefinition {
+  std::string domain;  // "" = ai.onnx
+  std::string op_type;
+  int64_t first_opset = 1;  // the op's meaning is the same for every opset in [first, last]
+  int64_t last_opset = 22;
+  PrepareFn prepare = nullptr;            // the default (fast) implementation
+  PrepareFn prepare_reference = nullptr;  // optional: the plain reference implementation
+};
+
+// The explicit list of ops a session can run (filled by ops/'s register_builtin_ops()).
+class OpRegistry {
+ public:
+  void add(OpDefinition definition);
+  // The definition covering `opset`, or nullptr.
+  const OpDefinition* find(const std::string& domain, const std::string& op_type,
+                           int64_t opset) const;
+  // Whether any opset of op_type is known (to tell "unsupported opset" from "unknown op").
+  bool knows(const std::string& domain, const std::string& op_type) const;
+  const std::vector<OpDefinition>& definitions() const { return definitions_; }
+
+ private:
+  std::vector<OpDefinition> definitions_;
+};
+
+}  // namespace ort_lite

@@ -1,0 +1,30 @@
+// Options chosen when a model is loaded.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace ort_lite {
+
+// Which implementation runs each op that has more than one.
+enum class Backend {
+  kOneDnn,     // the fast path: oneDNN primitives where an op has them (the default)
+  kReference,  // plain loops written straight from the ONNX definitions: the oracle
+};
+std::string_view backend_name(Backend backend);
+std::optional<Backend> backend_from_name(std::string_view name);
+
+struct SessionOptions {
+  Backend backend = Backend::kOneDnn;
+  // Threads for one run. 0: one per core the process may use.
+  int threads = 0;
+  // ConvTranspose with output_shape and an odd total padding: the current ONNX spec puts the
+  // extra pixel at the start unless auto_pad is SAME_UPPER. ONNX Runtime < 1.14, TensorRT and
+  // MNN put it at the end; set this to reproduce models validated against them.
+  bool legacy_output_shape_padding = false;
+  // How many prepared plans (one per distinct set of input shapes) to keep.
+  int plan_cache_size = 8;
+};
+
+}  // namespace ort_lite
