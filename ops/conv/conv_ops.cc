@@ -1,1 +1,85 @@
-// placeholder
+#include "conv/conv_ops.h"
+
+#include <fmt/format.h>
+
+#include "onednn/onednn_conv.h"
+#include "ort_lite/ops/conv_problem.h"
+#include "ort_lite/ops/conv_reference.h"
+
+namespace ort_lite::conv {
+
+namespace {
+
+// Input positions, as the ONNX spec names them.
+constexpr size_t kX = 0, kW = 1, kB = 2;
+
+// The checks and geometry both implementations share.
+Result<ConvProblem> resolve(const PrepareContext& context) {
+  const Node& node = context.node;
+  const auto& in = context.inputs;
+  if (in.size() < 2 || in.size() > 3 || !in[kX].present || !in[kW].present) {
+    return invalid_model(fmt::format("{}: takes inputs X, W and optionally B; got {} inputs",
+                                     node.label(), node.inputs.size()));
+  }
+  const char* names[] = {"X", "W", "B"};
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i].present && in[i].type.dtype != DType::kFloat32) {
+      return unsupported(fmt::format("{}: input {} ('{}') is {}; only float32 is supported",
+                                     node.label(), names[i], node.inputs[i],
+                                     dtype_name(in[i].type.dtype)));
+    }
+  }
+  ORTL_ASSIGN_OR_RETURN(ConvAttributes attributes, parse_conv_attributes(node));
+  std::optional<Shape> bias;
+  if (in.size() > kB && in[kB].present) bias = in[kB].type.shape;
+  const auto policy = context.options.legacy_output_shape_padding ? OutputShapePadding::kLegacy
+                                                                  : OutputShapePadding::kSpec;
+  return resolve_conv_problem(node, attributes, in[kX].type.shape, in[kW].type.shape, bias,
+                              policy);
+}
+
+PreparedOp prepared(const ConvProblem& problem, std::unique_ptr<Kernel> kernel) {
+  PreparedOp op;
+  op.outputs.push_back({DType::kFloat32, problem.output_shape()});
+  op.kernel = std::move(kernel);
+  return op;
+}
+
+class ReferenceConvKernel final : public Kernel {
+ public:
+  ReferenceConvKernel(ConvProblem problem, Tensor canonical_weights)
+      : problem_(std::move(problem)), weights_(std::move(canonical_weights)) {}
+
+  Status run(std::span<const Tensor> inputs, std::span<Tensor> outputs,
+             std::span<std::byte>) const override {
+    // Weights that are run-time inputs are brought into canonical form on every run.
+    const Tensor weights = weights_.empty() ? canonical_weights(problem_, inputs[kW]) : weights_;
+    const float* bias = problem_.has_bias ? inputs[kB].data<float>() : nullptr;
+    conv_reference(problem_, inputs[kX].data<float>(), weights.data<float>(), bias,
+                   outputs[0].data<float>());
+    return Status::Ok();
+  }
+  std::string implementation() const override { return "reference"; }
+
+ private:
+  ConvProblem problem_;
+  Tensor weights_;  // canonical (g, M/g, C/g, k..) when W is a constant
+};
+
+}  // namespace
+
+Result<PreparedOp> prepare_conv_reference(const PrepareContext& context) {
+  ORTL_ASSIGN_OR_RETURN(ConvProblem problem, resolve(context));
+  const Tensor* w = context.inputs[kW].constant;
+  Tensor weights = w ? canonical_weights(problem, *w) : Tensor();
+  return prepared(problem, std::make_unique<ReferenceConvKernel>(problem, std::move(weights)));
+}
+
+Result<PreparedOp> prepare_conv_onednn(const PrepareContext& context) {
+  ORTL_ASSIGN_OR_RETURN(ConvProblem problem, resolve(context));
+  auto kernel = onednn::make_conv_kernel(problem, context.inputs[kW].constant);
+  if (!kernel.ok()) return kernel.status().with_context(context.node.label());
+  return prepared(problem, std::move(kernel).value());
+}
+
+}  // namespace ort_lite::conv

@@ -1,1 +1,47 @@
-// placeholder
+#include <algorithm>
+
+#include "ort_lite/kernel.h"
+#include "ort_lite/options.h"
+
+namespace ort_lite {
+
+namespace {
+// "ai.onnx" and "" name the same (default) domain.
+std::string normalized(const std::string& domain) { return domain == "ai.onnx" ? "" : domain; }
+}  // namespace
+
+void OpRegistry::add(OpDefinition definition) {
+  definition.domain = normalized(definition.domain);
+  definitions_.push_back(std::move(definition));
+}
+
+const OpDefinition* OpRegistry::find(const std::string& domain, const std::string& op_type,
+                                     int64_t opset) const {
+  const std::string d = normalized(domain);
+  for (const auto& def : definitions_) {
+    if (def.domain == d && def.op_type == op_type && def.first_opset <= opset &&
+        opset <= def.last_opset) {
+      return &def;
+    }
+  }
+  return nullptr;
+}
+
+bool OpRegistry::knows(const std::string& domain, const std::string& op_type) const {
+  const std::string d = normalized(domain);
+  return std::any_of(definitions_.begin(), definitions_.end(), [&](const OpDefinition& def) {
+    return def.domain == d && def.op_type == op_type;
+  });
+}
+
+std::string_view backend_name(Backend backend) {
+  return backend == Backend::kReference ? "reference" : "onednn";
+}
+
+std::optional<Backend> backend_from_name(std::string_view name) {
+  if (name == "onednn") return Backend::kOneDnn;
+  if (name == "reference") return Backend::kReference;
+  return std::nullopt;
+}
+
+}  // namespace ort_lite

@@ -1,0 +1,33 @@
+// Conv and ConvTranspose on oneDNN primitives. This folder is the only part of ort-lite that
+// includes oneDNN headers; the rest sees a Kernel.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "ort_lite/kernel.h"
+#include "ort_lite/ops/conv_problem.h"
+
+namespace ort_lite::onednn {
+
+// How one spatial axis is handed to the primitive. oneDNN's deconvolution takes
+// padding_l >= 0 and padding_r > -stride; outside that range the primitive computes a window
+// (dst_size cells) that lands at dst_offset in the op's output, and the cells around it hold
+// the bias only (they receive no contribution by definition).
+struct PrimitiveAxis {
+  int64_t padding_l = 0;
+  int64_t padding_r = 0;
+  int64_t dilates = 0;  // oneDNN counts the gaps: dilation - 1
+  int64_t dst_size = 0;
+  int64_t dst_offset = 0;
+
+  bool operator==(const PrimitiveAxis&) const = default;
+};
+PrimitiveAxis map_axis(conv::ConvKind kind, const conv::AxisGeometry& axis);
+
+// The fast kernel. Constant weights are reordered once, here, into the blocked layout the
+// primitive chose; weights that arrive as run-time inputs are reordered on every run.
+Result<std::unique_ptr<Kernel>> make_conv_kernel(const conv::ConvProblem& problem,
+                                                 const Tensor* constant_weights);
+
+}  // namespace ort_lite::onednn

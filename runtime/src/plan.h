@@ -1,0 +1,43 @@
+// Plan: a graph prepared for one set of input shapes. Immutable after build(); run() is const
+// and may be called from many threads at once (each call owns its intermediate tensors).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "ort_lite/kernel.h"
+#include "ort_lite/session.h"
+
+namespace ort_lite {
+
+class Plan {
+ public:
+  // `input_types` follows graph.inputs. Every node is prepared: attributes checked, output
+  // shapes inferred, weights packed, primitives created.
+  static Result<std::unique_ptr<Plan>> build(const Graph& graph, const OpRegistry& registry,
+                                             const SessionOptions& options,
+                                             const std::vector<TensorType>& input_types);
+
+  // `inputs` follows graph.inputs and must match the types the plan was built for.
+  Result<std::vector<Tensor>> run(const std::vector<Tensor>& inputs) const;
+  const std::vector<NodeReport>& report() const { return report_; }
+
+ private:
+  struct Step {
+    const Node* node = nullptr;
+    std::vector<int> inputs;   // value slots; -1 for an omitted optional input
+    std::vector<int> outputs;  // value slots; -1 for an omitted optional output
+    std::vector<TensorType> output_types;
+    std::vector<int> release_after;  // slots whose last reader is this step
+    std::unique_ptr<Kernel> kernel;
+  };
+
+  std::vector<Step> steps_;
+  std::vector<Tensor> constants_;  // indexed by slot; empty() for non-constant slots
+  std::vector<int> input_slots_, output_slots_;
+  size_t scratch_bytes_ = 0;
+  int threads_ = 0;
+  std::vector<NodeReport> report_;
+};
+
+}  // namespace ort_lite
