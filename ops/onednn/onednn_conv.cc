@@ -167,21 +167,6 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
     kernel->embedded_ = kernel->embedded_ || m.dst_size != axis.output;
   }
 
-  kernel->src_user_md_ = plain_desc(p.input_shape());
-  kernel->window_user_md_ = plain_desc(kernel->window_shape_);
-  kernel->weights_user_md_ = onnx_weights_desc(p);
-  kernel->bias_md_ = memory::desc({p.out_channels}, memory::data_type::f32, memory::format_tag::a);
-
-  // Let the primitive choose activation and weight layouts; ours are reordered to and from it.
-  const memory::dims src_dims(p.input_shape().begin(), p.input_shape().end());
-  const memory::dims dst_dims(kernel->window_shape_.begin(), kernel->window_shape_.end());
-  const auto any = memory::format_tag::any;
-  const memory::desc src_any(src_dims, memory::data_type::f32, any);
-  const memory::desc dst_any(dst_dims, memory::data_type::f32, any);
-  const memory::desc weights_any(kernel->weights_user_md_.dims(), memory::data_type::f32, any);
-  const memory::desc no_bias;
-  const memory::desc& bias = p.has_bias ? kernel->bias_md_ : no_bias;
-
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // per-run scratch: thread safety
   memory::desc& src_md = kernel->src_md_;
@@ -190,6 +175,22 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
   memory::desc& scratchpad_md = kernel->scratchpad_md_;
   std::string impl_name;
   try {
+    kernel->src_user_md_ = plain_desc(p.input_shape());
+    kernel->window_user_md_ = plain_desc(kernel->window_shape_);
+    kernel->weights_user_md_ = onnx_weights_desc(p);
+    kernel->bias_md_ = memory::desc({p.out_channels}, memory::data_type::f32, memory::format_tag::a);
+
+    // Let the primitive choose activation and weight layouts; ours are reordered to and from it.
+    const Shape input_shape = p.input_shape();
+    const memory::dims src_dims(input_shape.begin(), input_shape.end());
+    const memory::dims dst_dims(kernel->window_shape_.begin(), kernel->window_shape_.end());
+    const auto any = memory::format_tag::any;
+    const memory::desc src_any(src_dims, memory::data_type::f32, any);
+    const memory::desc dst_any(dst_dims, memory::data_type::f32, any);
+    const memory::desc weights_any(kernel->weights_user_md_.dims(), memory::data_type::f32, any);
+    const memory::desc no_bias;
+    const memory::desc& bias = p.has_bias ? kernel->bias_md_ : no_bias;
+
     auto& engine = cpu_engine();
     if (p.kind == ConvKind::kConv) {
       dnnl::convolution_forward::desc desc(
