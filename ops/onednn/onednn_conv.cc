@@ -241,6 +241,8 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
   } catch (const dnnl::error& e) {
     return unsupported(fmt::format("oneDNN cannot run {}: {} (status {})", p.to_string(), e.what(),
                                    static_cast<int>(e.status)));
+  } catch (const std::bad_alloc&) {
+    return internal_error(fmt::format("out of memory preparing {}", p.to_string()));
   }
 
   ScratchLayout layout;

@@ -1,1 +1,583 @@
-int main() { return 3; }  // placeholder
+// ort-lite: runs an ONNX model on tensor files and prints (or checks) its outputs.
+//
+// The flow is: parse the command line into CliOptions -> load the Session -> read and assign the
+// inputs -> (report) -> run (repeat) -> print, compare and write each output. Every failure is a
+// Status that ends up on stderr as "ort-lite: error: ..." with an exit code from exit_code_for().
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "ort_lite/importers/tensor_io.h"
+#include "ort_lite/session.h"
+#include "tensor_summary.h"
+
+#ifndef ORTL_VERSION
+#define ORTL_VERSION "unknown"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ort_lite::cli {
+namespace {
+
+// Exit codes (documented in kUsage).
+constexpr int kExitOk = 0;
+constexpr int kExitMismatch = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+constexpr std::string_view kUsage = R"(Usage: ort-lite [options] MODEL.onnx INPUT...
+
+Runs an ONNX model (Conv and ConvTranspose) on tensor files and prints every output's name,
+dtype, shape and min/max/mean.
+
+Inputs:
+  FILE                  a .npy or ONNX TensorProto .pb file, given to the model's inputs in
+                        order (a .pb whose name field names a model input goes to that input)
+  NAME=FILE             gives FILE to the model input NAME
+  DIR                   a folder such as test_data_set_0: its input_0.pb, input_1.pb, ...
+
+Options:
+  -o, --output-dir DIR  write each output to DIR/<output name>.npy (DIR is created; characters
+                        other than letters, digits, '.', '-' and '_' become '_')
+      --threads N       threads per run (default 0: one per core)
+      --backend NAME    onednn (default) or reference (plain loops, the oracle)
+      --legacy-output-shape-padding
+                        ConvTranspose with output_shape and an odd total padding puts the extra
+                        pixel at the end, like ONNX Runtime < 1.14 and TensorRT
+      --compare PATH    check the outputs against expected values: an .npy or .pb file (models
+                        with one output), or a folder holding <output name>.npy or output_<i>.pb
+                        files (e.g. an ONNX test_data_set_0)
+      --rtol X          relative tolerance for --compare (default 1e-4)
+      --atol X          absolute tolerance for --compare (default 1e-5); an element matches when
+                        |actual - expected| <= atol + rtol * |expected|, or both are NaN
+      --report          print each node's implementation and output shapes
+      --repeat N        run N times and print the median wall time per run
+  -h, --help            print this help and exit
+      --version         print the version and exit
+
+Exit status:
+  0  success (and every output matched --compare)
+  1  an output differs from --compare beyond tolerance (or in shape or dtype)
+  2  bad usage or bad input: unknown option, unreadable or malformed model or tensor file,
+     missing, unknown or duplicate input, wrong shape or dtype, unsupported op
+  3  internal error (a bug in ort-lite or a failure inside a dependency)
+)";
+
+struct CliOptions {
+  bool help = false;
+  bool version = false;
+  std::string model_path;
+  std::vector<std::string> inputs;  // as written: FILE, NAME=FILE or DIR
+  std::optional<std::string> output_dir;
+  SessionOptions session;
+  std::optional<std::string> compare_path;
+  Tolerance tolerance;
+  bool report = false;
+  std::optional<int> repeat;
+};
+
+Status usage_error(const std::string& message) {
+  return invalid_argument(message + " (see 'ort-lite --help')");
+}
+
+// Strict number parsing: the whole text must be a number.
+template <typename T>
+std::optional<T> parse_number(std::string_view text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+  return value;
+}
+
+Result<int> parse_count(std::string_view option, std::string_view text, int minimum) {
+  std::optional<int> value = parse_number<int>(text);
+  if (!value || *value < minimum) {
+    return usage_error(
+        fmt::format("option '{}' needs an integer >= {}, got '{}'", option, minimum, text));
+  }
+  return *value;
+}
+
+Result<double> parse_tolerance(std::string_view option, std::string_view text) {
+  std::optional<double> value = parse_number<double>(text);
+  if (!value || !std::isfinite(*value) || *value < 0) {
+    return usage_error(
+        fmt::format("option '{}' needs a non-negative number, got '{}'", option, text));
+  }
+  return *value;
+}
+
+Result<CliOptions> parse_args(int argc, char** argv) {
+  CliOptions options;
+  std::vector<std::string> positional;
+  bool options_ended = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (options_ended || arg.size() < 2 || arg[0] != '-') {
+      positional.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_ended = true;
+      continue;
+    }
+    // "--name=value" or "--name value".
+    std::string name = arg;
+    std::optional<std::string> inline_value;
+    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    auto flag = [&]() -> Status {
+      if (inline_value) return usage_error(fmt::format("option '{}' takes no value", name));
+      return Status::Ok();
+    };
+    auto value = [&]() -> Result<std::string> {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= argc) return usage_error(fmt::format("option '{}' needs a value", name));
+      return std::string(argv[++i]);
+    };
+
+    if (name == "-h" || name == "--help") {
+      ORTL_RETURN_IF_ERROR(flag());
+      options.help = true;
+    } else if (name == "--version") {
+      ORTL_RETURN_IF_ERROR(flag());
+      options.version = true;
+    } else if (name == "-o" || name == "--output-dir") {
+      ORTL_ASSIGN_OR_RETURN(options.output_dir, value());
+    } else if (name == "--threads") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(options.session.threads, parse_count(name, text, 0));
+    } else if (name == "--backend") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      std::optional<Backend> backend = backend_from_name(text);
+      if (!backend) {
+        return usage_error(
+            fmt::format("unknown backend '{}': expected 'onednn' or 'reference'", text));
+      }
+      options.session.backend = *backend;
+    } else if (name == "--legacy-output-shape-padding") {
+      ORTL_RETURN_IF_ERROR(flag());
+      options.session.legacy_output_shape_padding = true;
+    } else if (name == "--compare") {
+      ORTL_ASSIGN_OR_RETURN(options.compare_path, value());
+    } else if (name == "--rtol") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(options.tolerance.rtol, parse_tolerance(name, text));
+    } else if (name == "--atol") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(options.tolerance.atol, parse_tolerance(name, text));
+    } else if (name == "--report") {
+      ORTL_RETURN_IF_ERROR(flag());
+      options.report = true;
+    } else if (name == "--repeat") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(options.repeat, parse_count(name, text, 1));
+    } else {
+      return usage_error(fmt::format("unknown option '{}'", name));
+    }
+  }
+  if (options.help || options.version) return options;
+  if (positional.empty()) return usage_error("no model given");
+  options.model_path = positional.front();
+  options.inputs.assign(positional.begin() + 1, positional.end());
+  return options;
+}
+
+int exit_code_for(const Status& status) {
+  return status.code() == StatusCode::kInternal ? kExitInternal : kExitBadInput;
+}
+
+// Adds the file to a message that does not already name it.
+Status naming_file(const Status& status, const std::string& path) {
+  if (status.ok() || status.message().find(path) != std::string::npos) return status;
+  return status.with_context(path);
+}
+
+std::string describe_value(const ValueInfo& info) {
+  std::string_view text = info.dtype ? dtype_name(*info.dtype) : std::string_view(info.dtype_text);
+  if (text.empty()) text = "?";
+  if (!info.shape) return fmt::format("{} [?]", text);
+  std::vector<std::string> dims;
+  for (const Dim& dim : *info.shape) dims.push_back(dim.to_string());
+  return fmt::format("{} [{}]", text, fmt::join(dims, ", "));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+struct InputFile {
+  std::string path;
+  std::optional<std::string> name;  // from NAME=FILE
+};
+
+// A folder stands for its input_0.pb, input_1.pb, ... (stopping at the first gap).
+Result<std::vector<InputFile>> expand_input_args(const std::vector<std::string>& args) {
+  std::vector<InputFile> files;
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    size_t eq = arg.find('=');
+    if (eq != std::string::npos && eq > 0 && !fs::exists(arg, ec)) {
+      files.push_back({arg.substr(eq + 1), arg.substr(0, eq)});
+      continue;
+    }
+    if (fs::is_directory(arg, ec)) {
+      size_t before = files.size();
+      for (int i = 0;; ++i) {
+        fs::path file = fs::path(arg) / fmt::format("input_{}.pb", i);
+        if (!fs::exists(file, ec)) break;
+        files.push_back({file.string(), std::nullopt});
+      }
+      if (files.size() == before) {
+        return invalid_argument(fmt::format("{}: folder holds no input_0.pb", arg));
+      }
+      continue;
+    }
+    files.push_back({arg, std::nullopt});
+  }
+  return files;
+}
+
+struct LoadedInput {
+  std::string path;
+  std::optional<std::string> name;  // given explicitly, or the .pb's name when it is an input
+  Tensor tensor;
+};
+
+Result<LoadedInput> read_input_file(const InputFile& file, const std::set<std::string>& names) {
+  LoadedInput input{file.path, file.name, {}};
+  std::error_code ec;
+  if (!fs::exists(file.path, ec)) {
+    return io_error(fmt::format("{}: no such file", file.path));
+  }
+  if (file.path.ends_with(".pb")) {
+    Result<NamedTensor> named = read_tensor_pb(file.path);
+    if (!named.ok()) return naming_file(named.status(), file.path);
+    if (!input.name && names.count(named->name) > 0) input.name = named->name;
+    input.tensor = std::move(named->tensor);
+  } else {
+    Result<Tensor> tensor = read_tensor_file(file.path);
+    if (!tensor.ok()) return naming_file(tensor.status(), file.path);
+    input.tensor = std::move(*tensor);
+  }
+  return input;
+}
+
+// Checks a tensor against the declared dtype and fixed dims of a graph input, naming the file.
+Status check_against_declaration(const ValueInfo& info, const LoadedInput& input) {
+  const Tensor& t = input.tensor;
+  if (info.dtype && *info.dtype != t.dtype()) {
+    return invalid_argument(fmt::format("input '{}' ({}): dtype {} but the model expects {}",
+                                        info.name, input.path, dtype_name(t.dtype()),
+                                        describe_value(info)));
+  }
+  if (!info.dtype && !info.dtype_text.empty()) {
+    return unsupported(
+        fmt::format("input '{}': element type {} is not supported", info.name, info.dtype_text));
+  }
+  if (!info.shape) return Status::Ok();
+  const std::vector<Dim>& dims = *info.shape;
+  bool fits = dims.size() == t.shape().size();
+  for (size_t i = 0; fits && i < dims.size(); ++i) {
+    if (dims[i].is_fixed() && dims[i].value != t.shape()[i]) fits = false;
+  }
+  if (!fits) {
+    return invalid_argument(fmt::format("input '{}' ({}): shape {} but the model expects {}",
+                                        info.name, input.path, shape_to_string(t.shape()),
+                                        describe_value(info)));
+  }
+  return Status::Ok();
+}
+
+// Reads every input file and assigns it: NAME=FILE first, then .pb files whose name field names
+// a graph input, then the remaining files to the remaining inputs in graph order.
+Result<std::vector<NamedTensor>> load_inputs(const Session& session,
+                                             const std::vector<std::string>& args) {
+  const std::vector<ValueInfo>& graph_inputs = session.inputs();
+  std::set<std::string> names;
+  for (const ValueInfo& info : graph_inputs) names.insert(info.name);
+  auto list_inputs = [&] {
+    std::vector<std::string> described;
+    for (const ValueInfo& info : graph_inputs) {
+      described.push_back(fmt::format("'{}' {}", info.name, describe_value(info)));
+    }
+    return described.empty() ? std::string("none") : fmt::format("{}", fmt::join(described, ", "));
+  };
+
+  ORTL_ASSIGN_OR_RETURN(std::vector<InputFile> files, expand_input_args(args));
+  std::vector<LoadedInput> loaded;
+  for (const InputFile& file : files) {
+    if (file.name && names.count(*file.name) == 0) {
+      return invalid_argument(fmt::format("unknown input '{}' (in '{}={}'); the model's inputs: {}",
+                                          *file.name, *file.name, file.path, list_inputs()));
+    }
+    ORTL_ASSIGN_OR_RETURN(LoadedInput input, read_input_file(file, names));
+    loaded.push_back(std::move(input));
+  }
+
+  std::map<std::string, const LoadedInput*> assigned;
+  for (const LoadedInput& input : loaded) {
+    if (!input.name) continue;
+    auto [it, inserted] = assigned.emplace(*input.name, &input);
+    if (!inserted) {
+      return invalid_argument(fmt::format("input '{}' given twice: by {} and by {}", *input.name,
+                                          it->second->path, input.path));
+    }
+  }
+  size_t next = 0;
+  for (const LoadedInput& input : loaded) {
+    if (input.name) continue;
+    while (next < graph_inputs.size() && assigned.count(graph_inputs[next].name) > 0) ++next;
+    if (next == graph_inputs.size()) {
+      return invalid_argument(
+          fmt::format("too many inputs: no model input is left for {}; the model's inputs: {}",
+                      input.path, list_inputs()));
+    }
+    assigned.emplace(graph_inputs[next].name, &input);
+  }
+
+  std::vector<NamedTensor> inputs;
+  for (const ValueInfo& info : graph_inputs) {
+    auto it = assigned.find(info.name);
+    if (it == assigned.end()) {
+      return invalid_argument(
+          fmt::format("missing input '{}' ({}): give it as a file or as {}=FILE", info.name,
+                      describe_value(info), info.name));
+    }
+    ORTL_RETURN_IF_ERROR(check_against_declaration(info, *it->second));
+    fmt::print("input  {}: {} {}  <- {}\n", info.name, dtype_name(it->second->tensor.dtype()),
+               shape_to_string(it->second->tensor.shape()), it->second->path);
+    inputs.push_back({info.name, it->second->tensor});
+  }
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+
+// One file name per output: the sanitized output name, made unique.
+std::vector<std::string> output_file_names(const std::vector<ValueInfo>& outputs) {
+  std::vector<std::string> files;
+  std::set<std::string> used;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    std::string stem = outputs[i].name;
+    for (char& c : stem) {
+      const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+      if (!keep) c = '_';
+    }
+    if (stem.empty() || stem == "." || stem == "..") stem = fmt::format("output_{}", i);
+    if (used.count(stem) > 0) stem = fmt::format("{}_{}", stem, i);
+    used.insert(stem);
+    files.push_back(stem + ".npy");
+  }
+  return files;
+}
+
+// The expected tensor for output i of n from --compare PATH.
+Result<Tensor> read_expected(const std::string& compare_path, size_t i, size_t n,
+                             const std::string& npy_name) {
+  std::error_code ec;
+  if (!fs::exists(compare_path, ec)) {
+    return io_error(fmt::format("{}: no such file or folder (--compare)", compare_path));
+  }
+  if (!fs::is_directory(compare_path, ec)) {
+    if (n != 1) {
+      return invalid_argument(fmt::format(
+          "--compare {}: the model has {} outputs; give a folder holding one file per output",
+          compare_path, n));
+    }
+    if (compare_path.ends_with(".pb")) {
+      Result<NamedTensor> named = read_tensor_pb(compare_path);
+      if (!named.ok()) return naming_file(named.status(), compare_path);
+      return std::move(named->tensor);
+    }
+    Result<Tensor> tensor = read_tensor_file(compare_path);
+    if (!tensor.ok()) return naming_file(tensor.status(), compare_path);
+    return tensor;
+  }
+  const fs::path npy = fs::path(compare_path) / npy_name;
+  const fs::path pb = fs::path(compare_path) / fmt::format("output_{}.pb", i);
+  if (fs::exists(npy, ec)) {
+    Result<Tensor> tensor = read_npy(npy.string());
+    if (!tensor.ok()) return naming_file(tensor.status(), npy.string());
+    return tensor;
+  }
+  if (fs::exists(pb, ec)) {
+    Result<NamedTensor> named = read_tensor_pb(pb.string());
+    if (!named.ok()) return naming_file(named.status(), pb.string());
+    return std::move(named->tensor);
+  }
+  return io_error(fmt::format("--compare {}: found neither {} nor {}", compare_path,
+                              npy.filename().string(), pb.filename().string()));
+}
+
+void print_output(const NamedTensor& output) {
+  const TensorStats stats = compute_stats(output.tensor);
+  std::string nan_note = stats.nan_count > 0 ? fmt::format("  NaN {}", stats.nan_count) : "";
+  fmt::print("output {}: {} {}  min {:.6g}  max {:.6g}  mean {:.6g}{}\n", output.name,
+             dtype_name(output.tensor.dtype()), shape_to_string(output.tensor.shape()), stats.min,
+             stats.max, stats.mean, nan_note);
+}
+
+void print_comparison(const Comparison& c) {
+  if (c.worst_flat_index < 0 && !c.reason.empty()) {  // shape or dtype mismatch
+    fmt::print("  compare: FAIL ({})\n", c.reason);
+    return;
+  }
+  std::string worst =
+      c.worst_flat_index < 0
+          ? std::string("(no elements)")
+          : fmt::format("worst at {} (actual {:.9g}, expected {:.9g})",
+                        shape_to_string(c.worst_index), c.worst_actual, c.worst_expected);
+  fmt::print("  compare: max abs error {:.3g}  max rel error {:.3g}  {}  {}{}\n", c.max_abs_error,
+             c.max_rel_error, worst, c.pass ? "PASS" : "FAIL",
+             c.pass ? "" : fmt::format(" ({})", c.reason));
+}
+
+void print_report(const std::vector<NodeReport>& report) {
+  fmt::print("nodes ({}):\n", report.size());
+  for (const NodeReport& node : report) {
+    std::vector<std::string> shapes;
+    for (const Shape& shape : node.output_shapes) shapes.push_back(shape_to_string(shape));
+    fmt::print("  {}  [{}]  -> {}\n", node.node, node.implementation, fmt::join(shapes, ", "));
+  }
+}
+
+// Runs `repeat` times (at least once) and returns the last outputs.
+Result<std::vector<NamedTensor>> run_timed(const Session& session,
+                                           const std::vector<NamedTensor>& inputs,
+                                           std::optional<int> repeat) {
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> millis;
+  std::optional<std::vector<NamedTensor>> outputs;
+  const int runs = repeat.value_or(1);
+  for (int r = 0; r < runs; ++r) {
+    const auto start = Clock::now();
+    ORTL_ASSIGN_OR_RETURN(outputs, session.run(inputs));
+    millis.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  if (repeat) {
+    std::sort(millis.begin(), millis.end());
+    const double median = millis.size() % 2 == 1
+                              ? millis[millis.size() / 2]
+                              : (millis[millis.size() / 2 - 1] + millis[millis.size() / 2]) / 2;
+    fmt::print("time: median {:.3f} ms per run over {} runs (min {:.3f}, max {:.3f})\n", median,
+               runs, millis.front(), millis.back());
+  }
+  return std::move(*outputs);
+}
+
+// Returns the exit code, or a Status for errors.
+Result<int> run_cli(const CliOptions& options) {
+  ORTL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
+                        Session::load(options.model_path, options.session));
+  const int threads = options.session.threads;
+  fmt::print("model: {}  (backend {}, threads {})\n", options.model_path,
+             backend_name(options.session.backend),
+             threads == 0 ? std::string("all cores") : std::to_string(threads));
+  ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> inputs, load_inputs(*session, options.inputs));
+
+  if (options.report) {
+    ORTL_ASSIGN_OR_RETURN(std::vector<NodeReport> report, session->describe(inputs));
+    print_report(report);
+  }
+  ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> outputs,
+                        run_timed(*session, inputs, options.repeat));
+
+  const std::vector<std::string> files = output_file_names(session->outputs());
+  if (files.size() != outputs.size()) {
+    return internal_error(fmt::format("the session returned {} outputs for {} graph outputs",
+                                      outputs.size(), files.size()));
+  }
+  if (options.output_dir) {
+    std::error_code ec;
+    fs::create_directories(*options.output_dir, ec);
+    if (ec) {
+      return io_error(fmt::format("{}: cannot create the output folder: {}", *options.output_dir,
+                                  ec.message()));
+    }
+  }
+
+  bool all_pass = true;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    print_output(outputs[i]);
+    if (options.output_dir) {
+      const std::string path = (fs::path(*options.output_dir) / files[i]).string();
+      ORTL_RETURN_IF_ERROR(naming_file(write_npy(path, outputs[i].tensor), path));
+      fmt::print("  written to {}\n", path);
+    }
+    if (options.compare_path) {
+      ORTL_ASSIGN_OR_RETURN(Tensor expected,
+                            read_expected(*options.compare_path, i, outputs.size(), files[i]));
+      const Comparison comparison = compare_tensors(outputs[i].tensor, expected, options.tolerance);
+      print_comparison(comparison);
+      all_pass = all_pass && comparison.pass;
+    }
+  }
+  if (options.compare_path) {
+    fmt::print("{} (rtol {:g}, atol {:g})\n", all_pass ? "PASS" : "FAIL", options.tolerance.rtol,
+               options.tolerance.atol);
+  }
+  return all_pass ? kExitOk : kExitMismatch;
+}
+
+void print_error(const Status& status) {
+  fmt::print(stderr, "ort-lite: error: {}\n", status.to_string());
+}
+
+int cli_main(int argc, char** argv) {
+  Result<CliOptions> options = parse_args(argc, argv);
+  if (!options.ok()) {
+    print_error(options.status());
+    return kExitBadInput;
+  }
+  if (options->help) {
+    fmt::print("{}", kUsage);
+    return kExitOk;
+  }
+  if (options->version) {
+    fmt::print("ort-lite {}\n", ORTL_VERSION);
+    return kExitOk;
+  }
+  Result<int> code = run_cli(*options);
+  std::fflush(stdout);
+  if (!code.ok()) {
+    print_error(code.status());
+    return exit_code_for(code.status());
+  }
+  return *code;
+}
+
+}  // namespace
+}  // namespace ort_lite::cli
+
+int main(int argc, char** argv) {
+  try {
+    return ort_lite::cli::cli_main(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ort-lite: error: internal error: unexpected exception: {}\n", e.what());
+  } catch (...) {
+    fmt::print(stderr, "ort-lite: error: internal error: unexpected exception\n");
+  }
+  return ort_lite::cli::kExitInternal;
+}
