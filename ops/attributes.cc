@@ -10,13 +10,20 @@ namespace ort_lite {
 namespace {
 const char* kind_name(const AttributeValue& value) {
   switch (value.index()) {
-    case 0: return "an int";
-    case 1: return "a float";
-    case 2: return "a string";
-    case 3: return "a list of ints";
-    case 4: return "a list of floats";
-    case 5: return "a list of strings";
-    case 6: return "a tensor";
+    case 0:
+      return "an int";
+    case 1:
+      return "a float";
+    case 2:
+      return "a string";
+    case 3:
+      return "a list of ints";
+    case 4:
+      return "a list of floats";
+    case 5:
+      return "a list of strings";
+    case 6:
+      return "a tensor";
   }
   return "an unknown kind";
 }

@@ -52,14 +52,18 @@ SingleConvModel draw(const SweepGroup& group, std::mt19937& rng) {
 
   int64_t groups = 1, in_per_group = uniform(1, 4), out_per_group = uniform(1, 4);
   switch (uniform(0, 3)) {
-    case 0: break;
-    case 1: groups = uniform(2, 3); break;
+    case 0:
+      break;
+    case 1:
+      groups = uniform(2, 3);
+      break;
     case 2:  // depthwise, possibly with a channel multiplier
       groups = uniform(2, 6);
       in_per_group = 1;
       out_per_group = uniform(1, 2);
       break;
-    default: break;
+    default:
+      break;
   }
   const int64_t batch = chance(0.25) ? uniform(2, 3) : 1;
   const int64_t c = groups * in_per_group, m = groups * out_per_group;
@@ -168,8 +172,7 @@ TEST_P(ConvSweep, OneDnnMatchesReference) {
     embedded += report->at(0).implementation.find("bias-only border") != std::string::npos;
     const std::string diff =
         testing_util::compare((*actual)[0].tensor, (*expected)[0].tensor, 1e-4, 1e-4);
-    ASSERT_TRUE(diff.empty()) << where << "\n  " << report->at(0).implementation << "\n  "
-                              << diff;
+    ASSERT_TRUE(diff.empty()) << where << "\n  " << report->at(0).implementation << "\n  " << diff;
     ++ran;
   }
   EXPECT_EQ(ran, wanted) << "the generator drew too many invalid configurations";
@@ -178,9 +181,10 @@ TEST_P(ConvSweep, OneDnnMatchesReference) {
     EXPECT_GT(embedded, 0);
   }
   RecordProperty("cases", ran);
-  std::printf("%s: %d configurations agree (%d drawn invalid and refused by both, %d with a "
-              "bias-only border)\n",
-              testing::PrintToString(group).c_str(), ran, refused, embedded);
+  std::printf(
+      "%s: %d configurations agree (%d drawn invalid and refused by both, %d with a "
+      "bias-only border)\n",
+      testing::PrintToString(group).c_str(), ran, refused, embedded);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sweep, ConvSweep,

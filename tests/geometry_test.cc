@@ -24,8 +24,14 @@ std::ostream& operator<<(std::ostream& os, const AxisCase& c) { return os << c.n
 
 AxisSpec axis(int64_t in, int64_t k, int64_t s = 1, int64_t d = 1, int64_t pb = 0, int64_t pe = 0,
               int64_t op = 0, std::optional<int64_t> out = std::nullopt) {
-  return {.input = in, .kernel = k, .stride = s, .dilation = d, .pads_begin = pb, .pads_end = pe,
-          .output_padding = op, .output_size = out};
+  return {.input = in,
+          .kernel = k,
+          .stride = s,
+          .dilation = d,
+          .pads_begin = pb,
+          .pads_end = pe,
+          .output_padding = op,
+          .output_size = out};
 }
 
 class ConvTransposeAxisTable : public testing::TestWithParam<AxisCase> {};
@@ -55,8 +61,8 @@ INSTANTIATE_TEST_SUITE_P(
         AxisCase{"dilated_extent_w", axis(50, 5, 1, 1, 2, 2), AutoPad::kNotSet, P::kSpec, 50, 2, 2},
         // k3 s2 p1 op1, in 7 -> 14; output_padding selects computed values: nothing cropped at
         // the end, so the last row holds real values.
-        AxisCase{"output_padding_selects", axis(7, 3, 2, 1, 1, 1, 1), AutoPad::kNotSet, P::kSpec, 14,
-                 1, 0},
+        AxisCase{"output_padding_selects", axis(7, 3, 2, 1, 1, 1, 1), AutoPad::kNotSet, P::kSpec,
+                 14, 1, 0},
         // Old shape-inference bug: X 7x5, W k (2,3), s (2,1), SAME_UPPER -> 14x5.
         AxisCase{"opset10_same_upper_h", axis(7, 2, 2), AutoPad::kSameUpper, P::kSpec, 14, 0, 0},
         AxisCase{"opset10_same_upper_w", axis(5, 3, 1), AutoPad::kSameUpper, P::kSpec, 5, 1, 1},
@@ -69,8 +75,8 @@ INSTANTIATE_TEST_SUITE_P(
                  1, 0},
         AxisCase{"output_shape_same_lower", axis(3, 3, 2, 1, 0, 0, 0, 6), AutoPad::kSameLower,
                  P::kSpec, 6, 1, 0},
-        AxisCase{"output_shape_valid", axis(3, 3, 2, 1, 0, 0, 0, 6), AutoPad::kValid, P::kSpec, 6, 1,
-                 0},
+        AxisCase{"output_shape_valid", axis(3, 3, 2, 1, 0, 0, 0, 6), AutoPad::kValid, P::kSpec, 6,
+                 1, 0},
         AxisCase{"output_shape_same_upper", axis(3, 3, 2, 1, 0, 0, 0, 6), AutoPad::kSameUpper,
                  P::kSpec, 6, 0, 1},
         AxisCase{"output_shape_legacy", axis(3, 3, 2, 1, 0, 0, 0, 6), AutoPad::kNotSet, P::kLegacy,
@@ -79,8 +85,8 @@ INSTANTIATE_TEST_SUITE_P(
         AxisCase{"output_shape_overrides_pads", axis(3, 3, 2, 1, 5, 5, 0, 7), AutoPad::kNotSet,
                  P::kSpec, 7, 0, 0},
         // output_shape with output_padding: total = full + op - output_shape.
-        AxisCase{"output_shape_with_output_padding", axis(3, 3, 2, 1, 0, 0, 1, 6),
-                 AutoPad::kNotSet, P::kSpec, 6, 1, 0},
+        AxisCase{"output_shape_with_output_padding", axis(3, 3, 2, 1, 0, 0, 1, 6), AutoPad::kNotSet,
+                 P::kSpec, 6, 1, 0},
         // output_shape beyond the full result (ONNX test_convtranspose_output_shape's H axis:
         // in 3, k 3, s 3 -> full 9, asked 10): one bias-only cell at the end.
         AxisCase{"output_shape_beyond_full", axis(3, 3, 3, 1, 0, 0, 0, 10), AutoPad::kNotSet,
@@ -90,8 +96,8 @@ INSTANTIATE_TEST_SUITE_P(
                  P::kSpec, 12, 0, -5},
         // SAME with a kernel smaller than the stride: still in * s, bias-only cells at the end
         // (as TF/Keras 'same'; ONNX Runtime clamps and returns fewer cells).
-        AxisCase{"same_kernel_smaller_than_stride", axis(4, 1, 3), AutoPad::kSameUpper, P::kSpec, 12,
-                 0, -2},
+        AxisCase{"same_kernel_smaller_than_stride", axis(4, 1, 3), AutoPad::kSameUpper, P::kSpec,
+                 12, 0, -2},
         AxisCase{"same_lower_kernel_smaller_than_stride", axis(4, 2, 3), AutoPad::kSameLower,
                  P::kSpec, 12, 0, -1},
         // SAME + output_padding: in * s (as ONNX Runtime; ONNX 1.12 shape inference said
@@ -103,11 +109,11 @@ INSTANTIATE_TEST_SUITE_P(
                  P::kSpec, 12, 0, -2},
         // VALID: no pads; output_padding extends the end.
         AxisCase{"valid", axis(4, 3, 2), AutoPad::kValid, P::kSpec, 9, 0, 0},
-        AxisCase{"valid_output_padding", axis(4, 3, 2, 1, 0, 0, 1), AutoPad::kValid, P::kSpec, 10, 0,
-                 -1},
+        AxisCase{"valid_output_padding", axis(4, 3, 2, 1, 0, 0, 1), AutoPad::kValid, P::kSpec, 10,
+                 0, -1},
         // Negative explicit pads (tf2onnx): extensions with bias-only cells.
-        AxisCase{"negative_pads_extend", axis(3, 3, 1, 1, -1, -2), AutoPad::kNotSet, P::kSpec, 8, -1,
-                 -2},
+        AxisCase{"negative_pads_extend", axis(3, 3, 1, 1, -1, -2), AutoPad::kNotSet, P::kSpec, 8,
+                 -1, -2},
         AxisCase{"asymmetric_pads", axis(4, 4, 2, 1, 1, 2), AutoPad::kNotSet, P::kSpec, 7, 1, 2}),
     [](const auto& test) { return std::string(test.param.name); });
 
@@ -158,7 +164,8 @@ INSTANTIATE_TEST_SUITE_P(
                     // Dilation with SAME is valid ONNX (ONNX Runtime refuses it).
                     ConvCase{"same_dilated", axis(10, 3, 1, 2), AutoPad::kSameUpper, 10, 2, 2},
                     ConvCase{"same_never_negative", axis(9, 1, 3), AutoPad::kSameUpper, 3, 0, 0},
-                    ConvCase{"valid_ignores_pads", axis(5, 3, 1, 1, 2, 2), AutoPad::kValid, 3, 0, 0},
+                    ConvCase{"valid_ignores_pads", axis(5, 3, 1, 1, 2, 2), AutoPad::kValid, 3, 0,
+                             0},
                     ConvCase{"dilated", axis(10, 3, 1, 3), AutoPad::kNotSet, 4, 0, 0}),
     [](const auto& test) { return std::string(test.param.name); });
 
@@ -174,7 +181,12 @@ TEST(ConvAxis, RefusesInvalidValues) {
 }
 
 Node conv_node(const std::string& op_type, int64_t group) {
-  Node node{.name = "n", .op_type = op_type, .domain = "", .opset = 17, .inputs = {}, .outputs = {},
+  Node node{.name = "n",
+            .op_type = op_type,
+            .domain = "",
+            .opset = 17,
+            .inputs = {},
+            .outputs = {},
             .attributes = {}};
   node.attributes["group"] = group;
   return node;
@@ -185,8 +197,8 @@ TEST(ConvProblem, ConvTransposeGroupsCountOutputChannels) {
   Node node = conv_node("ConvTranspose", 2);
   auto attributes = parse_conv_attributes(node);
   ASSERT_TRUE(attributes.ok());
-  auto p = resolve_conv_problem(node, *attributes, {1, 4, 5, 5}, {4, 3, 3, 3}, std::nullopt,
-                                P::kSpec);
+  auto p =
+      resolve_conv_problem(node, *attributes, {1, 4, 5, 5}, {4, 3, 3, 3}, std::nullopt, P::kSpec);
   ASSERT_TRUE(p.ok()) << p.status().to_string();
   EXPECT_EQ(p->out_channels, 6);
   EXPECT_EQ(p->output_shape(), (Shape{1, 6, 7, 7}));
@@ -206,8 +218,8 @@ TEST(ConvProblem, ChecksShapesAndAttributes) {
   Node node = conv_node("Conv", 1);
   auto a = parse_conv_attributes(node);
   ASSERT_TRUE(a.ok());
-  auto wrong_channels = resolve_conv_problem(node, *a, {1, 3, 8, 8}, {4, 2, 3, 3}, std::nullopt,
-                                             P::kSpec);
+  auto wrong_channels =
+      resolve_conv_problem(node, *a, {1, 3, 8, 8}, {4, 2, 3, 3}, std::nullopt, P::kSpec);
   ASSERT_FALSE(wrong_channels.ok());
   EXPECT_NE(wrong_channels.status().message().find("expects 2 input channels"), std::string::npos);
   auto wrong_rank = resolve_conv_problem(node, *a, {1, 3, 8}, {4, 3, 3, 3}, std::nullopt, P::kSpec);
@@ -248,20 +260,40 @@ TEST(OneDnnMapping, ClampsWhatThePrimitiveCannotExpress) {
   using onednn::PrimitiveAxis;
   const auto t = ConvKind::kConvTranspose;
   // Direct: padding_r down to -(stride - 1).
-  AxisGeometry direct{.input = 3, .output = 10, .kernel = 3, .stride = 3, .dilation = 1,
-                      .pads_begin = 0, .pads_end = -1};
+  AxisGeometry direct{.input = 3,
+                      .output = 10,
+                      .kernel = 3,
+                      .stride = 3,
+                      .dilation = 1,
+                      .pads_begin = 0,
+                      .pads_end = -1};
   EXPECT_EQ(map_axis(t, direct), (PrimitiveAxis{0, -1, 0, 10, 0}));
   // padding_r <= -stride: compute the full result, the rest is bias.
-  AxisGeometry far{.input = 3, .output = 12, .kernel = 3, .stride = 2, .dilation = 1,
-                   .pads_begin = 0, .pads_end = -5};
+  AxisGeometry far{.input = 3,
+                   .output = 12,
+                   .kernel = 3,
+                   .stride = 2,
+                   .dilation = 1,
+                   .pads_begin = 0,
+                   .pads_end = -5};
   EXPECT_EQ(map_axis(t, far), (PrimitiveAxis{0, 0, 0, 7, 0}));
   // Negative padding_l: the window starts one cell into the output.
-  AxisGeometry before{.input = 3, .output = 8, .kernel = 3, .stride = 1, .dilation = 2,
-                      .pads_begin = -1, .pads_end = 0};
+  AxisGeometry before{.input = 3,
+                      .output = 8,
+                      .kernel = 3,
+                      .stride = 1,
+                      .dilation = 2,
+                      .pads_begin = -1,
+                      .pads_end = 0};
   EXPECT_EQ(map_axis(t, before), (PrimitiveAxis{0, 0, 1, 7, 1}));
   // Conv: a straight copy, dilation counted as gaps.
-  AxisGeometry conv{.input = 8, .output = 4, .kernel = 3, .stride = 2, .dilation = 2,
-                    .pads_begin = 1, .pads_end = 2};
+  AxisGeometry conv{.input = 8,
+                    .output = 4,
+                    .kernel = 3,
+                    .stride = 2,
+                    .dilation = 2,
+                    .pads_begin = 1,
+                    .pads_end = 2};
   EXPECT_EQ(map_axis(ConvKind::kConv, conv), (PrimitiveAxis{1, 2, 1, 4, 0}));
 }
 

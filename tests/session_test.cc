@@ -26,8 +26,7 @@ SingleConvModel deconv_model(Shape x, Shape w, std::map<std::string, AttributeVa
   return m;
 }
 
-std::unique_ptr<Session> make_session(const SingleConvModel& m, Backend backend,
-                                      int threads = 0) {
+std::unique_ptr<Session> make_session(const SingleConvModel& m, Backend backend, int threads = 0) {
   SessionOptions options;
   options.backend = backend;
   options.threads = threads;
@@ -77,9 +76,9 @@ TEST_P(BothBackends, OutputPaddingKeepsRealValuesInTheLastRow) {
 // SAME with a kernel smaller than the stride: in * s cells, the last (s - k) of every stride
 // period receive no contribution and hold exactly the bias.
 TEST_P(BothBackends, SameWithKernelSmallerThanStrideGivesBiasOnlyCells) {
-  auto m = deconv_model({1, 2, 4, 4}, {2, 2, 1, 1},
-                        {{"strides", std::vector<int64_t>{3, 3}},
-                         {"auto_pad", std::string("SAME_UPPER")}});
+  auto m = deconv_model(
+      {1, 2, 4, 4}, {2, 2, 1, 1},
+      {{"strides", std::vector<int64_t>{3, 3}}, {"auto_pad", std::string("SAME_UPPER")}});
   auto session = make_session(m, GetParam());
   ASSERT_TRUE(session);
   std::mt19937 rng(3);
@@ -97,9 +96,9 @@ TEST_P(BothBackends, SameWithKernelSmallerThanStrideGivesBiasOnlyCells) {
 // output_shape beyond the full result by more than a stride (ONNX Runtime refuses): the extra
 // cells hold the bias; oneDNN cannot express this directly, so its kernel embeds a window.
 TEST_P(BothBackends, OutputShapeBeyondFullResult) {
-  auto m = deconv_model({1, 1, 3, 3}, {1, 2, 3, 3},
-                        {{"strides", std::vector<int64_t>{2, 2}},
-                         {"output_shape", std::vector<int64_t>{12, 7}}});
+  auto m = deconv_model(
+      {1, 1, 3, 3}, {1, 2, 3, 3},
+      {{"strides", std::vector<int64_t>{2, 2}}, {"output_shape", std::vector<int64_t>{12, 7}}});
   auto session = make_session(m, GetParam());
   ASSERT_TRUE(session);
   std::mt19937 rng(5);
@@ -225,12 +224,27 @@ TEST(Session, RejectsBadInputsWithClearMessages) {
 TEST(Session, ListsEveryUnsupportedOpInOneError) {
   auto m = deconv_model({1, 2, 4, 4}, {2, 2, 3, 3}, {});
   Graph graph = testing_util::make_graph(m);
-  graph.nodes.push_back(Node{.name = "act", .op_type = "Relu", .domain = "", .opset = 17,
-                             .inputs = {"Y"}, .outputs = {"Z"}, .attributes = {}});
-  graph.nodes.push_back(Node{.name = "custom", .op_type = "FancyUpsample", .domain = "com.acme",
-                             .opset = 1, .inputs = {"Z"}, .outputs = {"Q"}, .attributes = {}});
-  graph.nodes.push_back(Node{.name = "too_new", .op_type = "Conv", .domain = "", .opset = 99,
-                             .inputs = {"Q", "W"}, .outputs = {"R"}, .attributes = {}});
+  graph.nodes.push_back(Node{.name = "act",
+                             .op_type = "Relu",
+                             .domain = "",
+                             .opset = 17,
+                             .inputs = {"Y"},
+                             .outputs = {"Z"},
+                             .attributes = {}});
+  graph.nodes.push_back(Node{.name = "custom",
+                             .op_type = "FancyUpsample",
+                             .domain = "com.acme",
+                             .opset = 1,
+                             .inputs = {"Z"},
+                             .outputs = {"Q"},
+                             .attributes = {}});
+  graph.nodes.push_back(Node{.name = "too_new",
+                             .op_type = "Conv",
+                             .domain = "",
+                             .opset = 99,
+                             .inputs = {"Q", "W"},
+                             .outputs = {"R"},
+                             .attributes = {}});
   auto session = Session::create(graph, {});
   ASSERT_FALSE(session.ok());
   EXPECT_EQ(session.status().code(), StatusCode::kUnsupported);

@@ -14,12 +14,11 @@ Result<ConvAttributes> parse_conv_attributes(const Node& node) {
   ConvAttributes a;
   a.kind = node.op_type == "ConvTranspose" ? ConvKind::kConvTranspose : ConvKind::kConv;
   if (a.kind == ConvKind::kConv) {
-    ORTL_RETURN_IF_ERROR(reader.check_known(
-        {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}));
+    ORTL_RETURN_IF_ERROR(
+        reader.check_known({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}));
   } else {
     ORTL_RETURN_IF_ERROR(reader.check_known({"auto_pad", "dilations", "group", "kernel_shape",
-                                             "output_padding", "output_shape", "pads",
-                                             "strides"}));
+                                             "output_padding", "output_shape", "pads", "strides"}));
   }
 
   ORTL_ASSIGN_OR_RETURN(std::string auto_pad, reader.get_string("auto_pad", "NOTSET"));
@@ -46,9 +45,9 @@ Result<ConvAttributes> parse_conv_attributes(const Node& node) {
                           int64_t minimum) -> Status {
     for (int64_t v : values) {
       if (v < minimum) {
-        return reader.error(StatusCode::kInvalidModel, name,
-                            fmt::format("[{}]: every value must be >= {}", fmt::join(values, ", "),
-                                        minimum));
+        return reader.error(
+            StatusCode::kInvalidModel, name,
+            fmt::format("[{}]: every value must be >= {}", fmt::join(values, ", "), minimum));
       }
     }
     return Status::Ok();
@@ -72,9 +71,9 @@ namespace {
 Status check_length(const Node& node, const char* name, const std::vector<int64_t>& values,
                     size_t expected) {
   if (values.empty() || values.size() == expected) return Status::Ok();
-  return invalid_model(fmt::format(
-      "{}: attribute '{}' = [{}] has {} values, expected {} (one per spatial axis)", node.label(),
-      name, fmt::join(values, ", "), values.size(), expected));
+  return invalid_model(
+      fmt::format("{}: attribute '{}' = [{}] has {} values, expected {} (one per spatial axis)",
+                  node.label(), name, fmt::join(values, ", "), values.size(), expected));
 }
 
 int64_t value_or(const std::vector<int64_t>& values, size_t i, int64_t fallback) {
@@ -94,9 +93,9 @@ Result<ConvProblem> resolve_conv_problem(const Node& node, const ConvAttributes&
         label, shape_to_string(x)));
   }
   if (w.size() != x.size()) {
-    return invalid_argument(fmt::format("{}: weight W has shape {} (rank {}) but input X {} has rank {}",
-                                        label, shape_to_string(w), w.size(), shape_to_string(x),
-                                        x.size()));
+    return invalid_argument(
+        fmt::format("{}: weight W has shape {} (rank {}) but input X {} has rank {}", label,
+                    shape_to_string(w), w.size(), shape_to_string(x), x.size()));
   }
   const size_t rank = x.size() - 2;
   const int64_t g = a.group;
@@ -211,13 +210,14 @@ Shape ConvProblem::weight_shape() const {
 
 std::string ConvProblem::to_string() const {
   // benchdnn's axis letters: w for 1-D; h, w for 2-D; d, h, w for 3-D.
-  static const std::vector<std::vector<std::string>> kLetters = {{"w"}, {"h", "w"}, {"d", "h", "w"}};
+  static const std::vector<std::vector<std::string>> kLetters = {
+      {"w"}, {"h", "w"}, {"d", "h", "w"}};
   const auto rank = static_cast<size_t>(spatial_rank());
   auto letter = [&](size_t i) {
     return rank >= 1 && rank <= 3 ? kLetters[rank - 1][i] : fmt::format("x{}_", i);
   };
-  std::string s = fmt::format("{}_g{}mb{}ic{}", kind == ConvKind::kConv ? "conv" : "deconv",
-                              groups, batch, in_channels);
+  std::string s = fmt::format("{}_g{}mb{}ic{}", kind == ConvKind::kConv ? "conv" : "deconv", groups,
+                              batch, in_channels);
   for (size_t i = 0; i < rank; ++i) s += fmt::format("i{}{}", letter(i), axes[i].input);
   s += fmt::format("oc{}", out_channels);
   for (size_t i = 0; i < rank; ++i) s += fmt::format("o{}{}", letter(i), axes[i].output);
@@ -242,7 +242,7 @@ Tensor canonical_weights(const ConvProblem& p, const Tensor& onnx_weights) {
   for (const auto& a : p.axes) shape.push_back(a.kernel);
   Tensor out(DType::kFloat32, shape);
   const float* src = onnx_weights.data<float>();  // (g, C/g, M/g, k..)
-  float* dst = out.data<float>();                  // (g, M/g, C/g, k..)
+  float* dst = out.data<float>();                 // (g, M/g, C/g, k..)
   for (int64_t gi = 0; gi < g; ++gi) {
     for (int64_t c = 0; c < in_per_group; ++c) {
       for (int64_t m = 0; m < out_per_group; ++m) {

@@ -34,8 +34,7 @@ Result<ConvProblem> resolve(const PrepareContext& context) {
   if (in.size() > kB && in[kB].present) bias = in[kB].type.shape;
   const auto policy = context.options.legacy_output_shape_padding ? OutputShapePadding::kLegacy
                                                                   : OutputShapePadding::kSpec;
-  return resolve_conv_problem(node, attributes, in[kX].type.shape, in[kW].type.shape, bias,
-                              policy);
+  return resolve_conv_problem(node, attributes, in[kX].type.shape, in[kW].type.shape, bias, policy);
 }
 
 PreparedOp prepared(const ConvProblem& problem, std::unique_ptr<Kernel> kernel) {

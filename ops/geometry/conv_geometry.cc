@@ -17,10 +17,14 @@ std::optional<AutoPad> auto_pad_from_string(std::string_view text) {
 
 std::string_view auto_pad_name(AutoPad auto_pad) {
   switch (auto_pad) {
-    case AutoPad::kNotSet: return "NOTSET";
-    case AutoPad::kSameUpper: return "SAME_UPPER";
-    case AutoPad::kSameLower: return "SAME_LOWER";
-    case AutoPad::kValid: return "VALID";
+    case AutoPad::kNotSet:
+      return "NOTSET";
+    case AutoPad::kSameUpper:
+      return "SAME_UPPER";
+    case AutoPad::kSameLower:
+      return "SAME_LOWER";
+    case AutoPad::kValid:
+      return "VALID";
   }
   return "?";
 }
@@ -33,8 +37,10 @@ std::string AxisGeometry::to_string() const {
 namespace {
 
 Status check_common(const AxisSpec& spec) {
-  if (spec.input < 1) return invalid_argument(fmt::format("input size {} must be >= 1", spec.input));
-  if (spec.kernel < 1) return invalid_model(fmt::format("kernel size {} must be >= 1", spec.kernel));
+  if (spec.input < 1)
+    return invalid_argument(fmt::format("input size {} must be >= 1", spec.input));
+  if (spec.kernel < 1)
+    return invalid_model(fmt::format("kernel size {} must be >= 1", spec.kernel));
   if (spec.stride < 1) return invalid_model(fmt::format("stride {} must be >= 1", spec.stride));
   if (spec.dilation < 1) {
     return invalid_model(fmt::format("dilation {} must be >= 1", spec.dilation));
@@ -53,10 +59,8 @@ std::pair<int64_t, int64_t> split_padding(int64_t total, bool extra_at_end) {
 
 Result<AxisGeometry> resolve_conv_axis(const AxisSpec& spec, AutoPad auto_pad) {
   ORTL_RETURN_IF_ERROR(check_common(spec));
-  AxisGeometry g{.input = spec.input,
-                 .kernel = spec.kernel,
-                 .stride = spec.stride,
-                 .dilation = spec.dilation};
+  AxisGeometry g{
+      .input = spec.input, .kernel = spec.kernel, .stride = spec.stride, .dilation = spec.dilation};
   const int64_t k_eff = g.effective_kernel();
   switch (auto_pad) {
     case AutoPad::kNotSet:
@@ -80,10 +84,10 @@ Result<AxisGeometry> resolve_conv_axis(const AxisSpec& spec, AutoPad auto_pad) {
   }
   const int64_t padded = g.input + g.pads_begin + g.pads_end;
   if (padded < k_eff) {
-    return invalid_argument(fmt::format(
-        "input size {} plus pads [{}, {}] is smaller than the dilated kernel extent {} "
-        "(kernel {}, dilation {})",
-        g.input, g.pads_begin, g.pads_end, k_eff, g.kernel, g.dilation));
+    return invalid_argument(
+        fmt::format("input size {} plus pads [{}, {}] is smaller than the dilated kernel extent {} "
+                    "(kernel {}, dilation {})",
+                    g.input, g.pads_begin, g.pads_end, k_eff, g.kernel, g.dilation));
   }
   g.output = (padded - k_eff) / g.stride + 1;
   return g;
@@ -95,14 +99,12 @@ Result<AxisGeometry> resolve_conv_transpose_axis(const AxisSpec& spec, AutoPad a
   // PyTorch's rule, which also admits output_padding >= stride when the dilation is larger.
   const int64_t padding_limit = std::max(spec.stride, spec.dilation);
   if (spec.output_padding < 0 || spec.output_padding >= padding_limit) {
-    return invalid_model(fmt::format(
-        "output_padding {} must be >= 0 and smaller than max(stride {}, dilation {})",
-        spec.output_padding, spec.stride, spec.dilation));
+    return invalid_model(
+        fmt::format("output_padding {} must be >= 0 and smaller than max(stride {}, dilation {})",
+                    spec.output_padding, spec.stride, spec.dilation));
   }
-  AxisGeometry g{.input = spec.input,
-                 .kernel = spec.kernel,
-                 .stride = spec.stride,
-                 .dilation = spec.dilation};
+  AxisGeometry g{
+      .input = spec.input, .kernel = spec.kernel, .stride = spec.stride, .dilation = spec.dilation};
   const int64_t full = g.full();
 
   // The output size and the total amount cropped from `full + output_padding` come from one of
@@ -145,9 +147,9 @@ Result<AxisGeometry> resolve_conv_transpose_axis(const AxisSpec& spec, AutoPad a
   }
   g.output = full - g.pads_begin - g.pads_end;
   if (g.output < 1) {
-    return invalid_argument(fmt::format(
-        "output size would be {} (full result {} + output_padding {} - pads [{}, {}])", g.output,
-        full, spec.output_padding, spec.pads_begin, spec.pads_end));
+    return invalid_argument(
+        fmt::format("output size would be {} (full result {} + output_padding {} - pads [{}, {}])",
+                    g.output, full, spec.output_padding, spec.pads_begin, spec.pads_end));
   }
   return g;
 }

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include <dnnl.hpp>
 #include <fmt/format.h>
+#include <dnnl.hpp>
 
 namespace ort_lite::onednn {
 
@@ -178,7 +178,8 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
     kernel->src_user_md_ = plain_desc(p.input_shape());
     kernel->window_user_md_ = plain_desc(kernel->window_shape_);
     kernel->weights_user_md_ = onnx_weights_desc(p);
-    kernel->bias_md_ = memory::desc({p.out_channels}, memory::data_type::f32, memory::format_tag::a);
+    kernel->bias_md_ =
+        memory::desc({p.out_channels}, memory::data_type::f32, memory::format_tag::a);
 
     // Let the primitive choose activation and weight layouts; ours are reordered to and from it.
     const Shape input_shape = p.input_shape();
@@ -225,8 +226,9 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
     }
     if (constant_weights) {
       // The one re-layout of the weights: ONNX order -> canonical (g, M/g, C/g, k..) blocked.
-      ORTL_ASSIGN_OR_RETURN(kernel->packed_weights_,
-                            Tensor::create(DType::kUInt8, {static_cast<int64_t>(weights_md.get_size())}));
+      ORTL_ASSIGN_OR_RETURN(
+          kernel->packed_weights_,
+          Tensor::create(DType::kUInt8, {static_cast<int64_t>(weights_md.get_size())}));
       memory user(kernel->weights_user_md_, engine,
                   const_cast<void*>(constant_weights->raw_data()));
       memory packed(weights_md, engine, kernel->packed_weights_.raw_data());
@@ -254,8 +256,8 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
   kernel->scratch_bytes_ = layout.total();
 
   kernel->implementation_ =
-      fmt::format("onednn {} (src {}, weights {}, dst {}{}{})", impl_name,
-                  format_name(src_md), format_name(weights_md), format_name(dst_md),
+      fmt::format("onednn {} (src {}, weights {}, dst {}{}{})", impl_name, format_name(src_md),
+                  format_name(weights_md), format_name(dst_md),
                   constant_weights ? "" : ", weights reordered per run",
                   kernel->embedded_ ? ", window + bias-only border" : "");
   return std::unique_ptr<Kernel>(std::move(kernel));
@@ -275,7 +277,9 @@ Status OneDnnConvKernel::run_primitives(std::span<const Tensor> inputs, Tensor& 
                                         std::span<std::byte> scratch) const {
   auto& engine = cpu_engine();
   dnnl::stream stream(engine);
-  auto at = [&](const ScratchSlot& slot) { return static_cast<void*>(scratch.data() + slot.offset); };
+  auto at = [&](const ScratchSlot& slot) {
+    return static_cast<void*>(scratch.data() + slot.offset);
+  };
   auto mutable_ptr = [](const Tensor& t) { return const_cast<void*>(t.raw_data()); };
 
   memory src(src_user_md_, engine, mutable_ptr(inputs[0]));

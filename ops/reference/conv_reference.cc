@@ -110,7 +110,8 @@ void conv_transpose(const ConvProblem& p, const float* x, const float* w, const 
         }
       }
       float* y_plane = y + (n * p.out_channels + oc) * out_size;
-      for (int64_t i = 0; i < out_size; ++i) y_plane[i] = static_cast<float>(acc[static_cast<size_t>(i)]);
+      for (int64_t i = 0; i < out_size; ++i)
+        y_plane[i] = static_cast<float>(acc[static_cast<size_t>(i)]);
     }
   }
 }

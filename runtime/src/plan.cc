@@ -56,8 +56,8 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
   for (const Node& node : graph.nodes) {
     const OpDefinition* def = registry.find(node.domain, node.op_type, node.opset);
     if (!def) {
-      return unsupported(fmt::format("{}: no implementation for opset {}", node.label(),
-                                     node.opset));
+      return unsupported(
+          fmt::format("{}: no implementation for opset {}", node.label(), node.opset));
     }
     Step step;
     step.node = &node;
@@ -68,9 +68,10 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
       if (!name.empty()) {
         auto it = slots.find(name);
         if (it == slots.end()) {
-          return invalid_model(fmt::format("{}: input '{}' is not produced by any node, graph "
-                                           "input or initializer",
-                                           node.label(), name));
+          return invalid_model(
+              fmt::format("{}: input '{}' is not produced by any node, graph "
+                          "input or initializer",
+                          node.label(), name));
         }
         slot = it->second;
         input.present = true;
@@ -104,9 +105,10 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
   for (const ValueInfo& output : graph.outputs) {
     auto it = slots.find(output.name);
     if (it == slots.end()) {
-      return invalid_model(fmt::format("graph output '{}' is not produced by any node, graph "
-                                       "input or initializer",
-                                       output.name));
+      return invalid_model(
+          fmt::format("graph output '{}' is not produced by any node, graph "
+                      "input or initializer",
+                      output.name));
     }
     plan->output_slots_.push_back(it->second);
   }

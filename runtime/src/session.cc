@@ -36,8 +36,8 @@ Status check_ops_supported(const Graph& graph, const OpRegistry& registry) {
     if (registry.find(node.domain, node.op_type, node.opset)) continue;
     const std::string domain = node.domain.empty() ? "ai.onnx" : node.domain;
     if (registry.knows(node.domain, node.op_type)) {
-      problems.push_back(fmt::format("{} ({} opset {}: this opset is not supported)",
-                                     node.label(), domain, node.opset));
+      problems.push_back(fmt::format("{} ({} opset {}: this opset is not supported)", node.label(),
+                                     domain, node.opset));
     } else {
       problems.push_back(fmt::format("{} ({} opset {})", node.label(), domain, node.opset));
     }
@@ -80,9 +80,10 @@ Result<std::unique_ptr<Session>> Session::create(Graph graph, SessionOptions opt
   ORTL_RETURN_IF_ERROR(check_ops_supported(graph, impl->registry));
   for (const ValueInfo& input : graph.inputs) {
     if (!input.dtype) {
-      return unsupported(fmt::format("graph input '{}' has element type {}, which ort-lite does "
-                                     "not support",
-                                     input.name, input.dtype_text));
+      return unsupported(
+          fmt::format("graph input '{}' has element type {}, which ort-lite does "
+                      "not support",
+                      input.name, input.dtype_text));
     }
   }
   impl->graph = std::move(graph);
@@ -92,8 +93,8 @@ Result<std::unique_ptr<Session>> Session::create(Graph graph, SessionOptions opt
   // With fully fixed input shapes, prepare now: attribute and shape errors surface at load.
   const auto& inputs = session->impl_->graph.inputs;
   const bool all_fixed = std::all_of(inputs.begin(), inputs.end(), [](const ValueInfo& v) {
-    return v.shape && std::all_of(v.shape->begin(), v.shape->end(),
-                                  [](const Dim& d) { return d.is_fixed(); });
+    return v.shape &&
+           std::all_of(v.shape->begin(), v.shape->end(), [](const Dim& d) { return d.is_fixed(); });
   });
   if (all_fixed) {
     std::vector<TensorType> types;
@@ -111,8 +112,8 @@ const std::vector<ValueInfo>& Session::inputs() const { return impl_->graph.inpu
 const std::vector<ValueInfo>& Session::outputs() const { return impl_->graph.outputs; }
 const SessionOptions& Session::options() const { return impl_->options; }
 
-Result<std::vector<TensorType>> Session::Impl::check_inputs(
-    const std::vector<NamedTensor>& given, std::vector<Tensor>& ordered) const {
+Result<std::vector<TensorType>> Session::Impl::check_inputs(const std::vector<NamedTensor>& given,
+                                                            std::vector<Tensor>& ordered) const {
   ordered.assign(graph.inputs.size(), Tensor());
   std::vector<bool> seen(graph.inputs.size(), false);
   for (const NamedTensor& named : given) {
@@ -120,9 +121,10 @@ Result<std::vector<TensorType>> Session::Impl::check_inputs(
                            [&](const ValueInfo& v) { return v.name == named.name; });
     if (it == graph.inputs.end()) {
       if (graph.initializers.count(named.name)) {
-        return invalid_argument(fmt::format("'{}' is a constant (initializer) of this model, not "
-                                            "an input; overriding initializers is not supported",
-                                            named.name));
+        return invalid_argument(
+            fmt::format("'{}' is a constant (initializer) of this model, not "
+                        "an input; overriding initializers is not supported",
+                        named.name));
       }
       std::vector<std::string> names;
       for (const ValueInfo& v : graph.inputs) names.push_back("'" + v.name + "'");

@@ -13,28 +13,44 @@ namespace ort_lite {
 
 size_t dtype_size(DType dtype) {
   switch (dtype) {
-    case DType::kFloat32: return 4;
-    case DType::kFloat64: return 8;
-    case DType::kFloat16: return 2;
-    case DType::kInt8: return 1;
-    case DType::kUInt8: return 1;
-    case DType::kInt32: return 4;
-    case DType::kInt64: return 8;
-    case DType::kBool: return 1;
+    case DType::kFloat32:
+      return 4;
+    case DType::kFloat64:
+      return 8;
+    case DType::kFloat16:
+      return 2;
+    case DType::kInt8:
+      return 1;
+    case DType::kUInt8:
+      return 1;
+    case DType::kInt32:
+      return 4;
+    case DType::kInt64:
+      return 8;
+    case DType::kBool:
+      return 1;
   }
   return 0;
 }
 
 std::string_view dtype_name(DType dtype) {
   switch (dtype) {
-    case DType::kFloat32: return "float32";
-    case DType::kFloat64: return "float64";
-    case DType::kFloat16: return "float16";
-    case DType::kInt8: return "int8";
-    case DType::kUInt8: return "uint8";
-    case DType::kInt32: return "int32";
-    case DType::kInt64: return "int64";
-    case DType::kBool: return "bool";
+    case DType::kFloat32:
+      return "float32";
+    case DType::kFloat64:
+      return "float64";
+    case DType::kFloat16:
+      return "float16";
+    case DType::kInt8:
+      return "int8";
+    case DType::kUInt8:
+      return "uint8";
+    case DType::kInt32:
+      return "int32";
+    case DType::kInt64:
+      return "int64";
+    case DType::kBool:
+      return "bool";
   }
   return "?";
 }
@@ -50,9 +66,11 @@ std::optional<DType> dtype_from_name(std::string_view name) {
 Result<int64_t> checked_element_count(std::span<const int64_t> shape) {
   int64_t count = 1;
   for (int64_t dim : shape) {
-    if (dim < 0) return invalid_argument(fmt::format("shape {} has a negative dim", shape_to_string(shape)));
+    if (dim < 0)
+      return invalid_argument(fmt::format("shape {} has a negative dim", shape_to_string(shape)));
     if (dim != 0 && count > std::numeric_limits<int64_t>::max() / dim) {
-      return invalid_argument(fmt::format("shape {} has too many elements", shape_to_string(shape)));
+      return invalid_argument(
+          fmt::format("shape {} has too many elements", shape_to_string(shape)));
     }
     count *= dim;
   }
@@ -91,8 +109,8 @@ Result<Tensor> Tensor::create(DType dtype, Shape shape) {
   try {
     return Tensor(dtype, std::move(shape));
   } catch (const std::bad_alloc&) {
-    return internal_error(fmt::format("out of memory allocating a tensor of shape {}",
-                                      shape_to_string(shape)));
+    return internal_error(
+        fmt::format("out of memory allocating a tensor of shape {}", shape_to_string(shape)));
   }
 }
 
@@ -113,8 +131,8 @@ Tensor Tensor::clone() const {
 Result<Tensor> Tensor::reshaped(Shape shape) const {
   ORTL_ASSIGN_OR_RETURN(int64_t count, checked_element_count(shape));
   if (count != element_count_) {
-    return invalid_argument(fmt::format("cannot reshape {} to {}", shape_to_string(shape_),
-                                        shape_to_string(shape)));
+    return invalid_argument(
+        fmt::format("cannot reshape {} to {}", shape_to_string(shape_), shape_to_string(shape)));
   }
   Tensor view = *this;
   view.shape_ = std::move(shape);
@@ -158,8 +176,8 @@ uint16_t float_to_half(float f) {
     return sign | 0x7c00u | (abs > 0x7f800000u ? 0x200u : 0u);
   }
   if (abs >= 0x477ff000u) return sign | 0x7c00u;  // rounds to >= 65520: overflow to inf
-  if (abs < 0x38800000u) {                         // below the smallest normal half
-    if (abs < 0x33000000u) return sign;            // rounds to zero
+  if (abs < 0x38800000u) {                        // below the smallest normal half
+    if (abs < 0x33000000u) return sign;           // rounds to zero
     const uint32_t mantissa = (abs & 0x7fffffu) | 0x800000u;
     const int shift = 126 - static_cast<int>(abs >> 23);  // 14..24
     uint32_t half = mantissa >> shift;

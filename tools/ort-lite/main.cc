@@ -282,32 +282,6 @@ Result<LoadedInput> read_input_file(const InputFile& file, const std::set<std::s
   return input;
 }
 
-// Checks a tensor against the declared dtype and fixed dims of a graph input, naming the file.
-Status check_against_declaration(const ValueInfo& info, const LoadedInput& input) {
-  const Tensor& t = input.tensor;
-  if (info.dtype && *info.dtype != t.dtype()) {
-    return invalid_argument(fmt::format("input '{}' ({}): dtype {} but the model expects {}",
-                                        info.name, input.path, dtype_name(t.dtype()),
-                                        describe_value(info)));
-  }
-  if (!info.dtype && !info.dtype_text.empty()) {
-    return unsupported(
-        fmt::format("input '{}': element type {} is not supported", info.name, info.dtype_text));
-  }
-  if (!info.shape) return Status::Ok();
-  const std::vector<Dim>& dims = *info.shape;
-  bool fits = dims.size() == t.shape().size();
-  for (size_t i = 0; fits && i < dims.size(); ++i) {
-    if (dims[i].is_fixed() && dims[i].value != t.shape()[i]) fits = false;
-  }
-  if (!fits) {
-    return invalid_argument(fmt::format("input '{}' ({}): shape {} but the model expects {}",
-                                        info.name, input.path, shape_to_string(t.shape()),
-                                        describe_value(info)));
-  }
-  return Status::Ok();
-}
-
 // Reads every input file and assigns it: NAME=FILE first, then .pb files whose name field names
 // a graph input, then the remaining files to the remaining inputs in graph order.
 Result<std::vector<NamedTensor>> load_inputs(const Session& session,
@@ -363,7 +337,6 @@ Result<std::vector<NamedTensor>> load_inputs(const Session& session,
           fmt::format("missing input '{}' ({}): give it as a file or as {}=FILE", info.name,
                       describe_value(info), info.name));
     }
-    ORTL_RETURN_IF_ERROR(check_against_declaration(info, *it->second));
     fmt::print("input  {}: {} {}  <- {}\n", info.name, dtype_name(it->second->tensor.dtype()),
                shape_to_string(it->second->tensor.shape()), it->second->path);
     inputs.push_back({info.name, it->second->tensor});

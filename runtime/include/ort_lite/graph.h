@@ -27,8 +27,8 @@ struct Dim {
 
 struct ValueInfo {
   std::string name;
-  std::optional<DType> dtype;  // nullopt: not declared or a type ort-lite cannot hold
-  std::string dtype_text;      // the element type as the model names it, for messages
+  std::optional<DType> dtype;             // nullopt: not declared or a type ort-lite cannot hold
+  std::string dtype_text;                 // the element type as the model names it, for messages
   std::optional<std::vector<Dim>> shape;  // nullopt: rank unknown
 };
 
@@ -49,8 +49,8 @@ struct Node {
 };
 
 struct Graph {
-  std::string source;  // where it came from (file path), for messages
-  std::vector<ValueInfo> inputs;   // run-time inputs only (initializers are not listed here)
+  std::string source;             // where it came from (file path), for messages
+  std::vector<ValueInfo> inputs;  // run-time inputs only (initializers are not listed here)
   std::vector<ValueInfo> outputs;
   std::map<std::string, Tensor> initializers;  // constants: weights, Constant node values
   std::vector<Node> nodes;                     // in topological order

@@ -27,9 +27,9 @@ struct TensorType {
 };
 
 struct PrepareInput {
-  bool present = false;             // false: an omitted optional input
-  TensorType type;                  // valid when present
-  const Tensor* constant = nullptr; // the value, when it is known at prepare time
+  bool present = false;              // false: an omitted optional input
+  TensorType type;                   // valid when present
+  const Tensor* constant = nullptr;  // the value, when it is known at prepare time
 };
 
 struct PrepareContext {

@@ -54,7 +54,7 @@ Status internal_error(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : state_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(state_).ok() && "a Result must not hold an OK status");
   }
@@ -82,10 +82,10 @@ class [[nodiscard]] Result {
 #define ORTL_CONCAT(a, b) ORTL_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` from the enclosing function if it is not OK.
-#define ORTL_RETURN_IF_ERROR(expr)                          \
-  do {                                                      \
-    ::ort_lite::Status ortl_status_ = (expr);               \
-    if (!ortl_status_.ok()) return ortl_status_;            \
+#define ORTL_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::ort_lite::Status ortl_status_ = (expr);    \
+    if (!ortl_status_.ok()) return ortl_status_; \
   } while (0)
 
 // `lhs = value of expr`, or returns its Status from the enclosing function.
