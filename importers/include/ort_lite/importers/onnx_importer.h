@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "ort_lite/graph.h"
 #include "ort_lite/status.h"
@@ -13,5 +14,9 @@ namespace ort_lite {
 // topological order, Constant nodes folded into initializers, and graph inputs that have an
 // initializer dropped from Graph::inputs (they are constants). Errors name the file and node.
 Result<Graph> import_onnx_file(const std::string& path);
+// The same from bytes in memory (tests, fuzzing). `source` names the model in messages and
+// Graph::source; external data is resolved relative to `base_dir`, or refused if it is empty.
+Result<Graph> import_onnx_bytes(std::string_view bytes, const std::string& source,
+                                const std::string& base_dir = "");
 
 }  // namespace ort_lite

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "ort_lite/session.h"
 #include "ort_lite/status.h"
@@ -15,10 +16,17 @@ namespace ort_lite {
 Result<Tensor> read_npy(const std::string& path);
 // Writes format 1.0 (2.0 if the header needs it).
 Status write_npy(const std::string& path, const Tensor& tensor);
+// The same in memory (tests, fuzzing); `source` names the bytes in messages.
+Result<Tensor> parse_npy(std::string_view bytes, const std::string& source);
+Result<std::string> encode_npy(const Tensor& tensor);
 
 // A serialized onnx.TensorProto. The name is the proto's name field (may be empty).
 Result<NamedTensor> read_tensor_pb(const std::string& path);
 Status write_tensor_pb(const std::string& path, const NamedTensor& tensor);
+// The same in memory; external data is resolved relative to `base_dir`, or refused if it is
+// empty. read_tensor_pb uses the file's folder.
+Result<NamedTensor> parse_tensor_pb(std::string_view bytes, const std::string& source,
+                                    const std::string& base_dir = "");
 
 // Dispatches on the extension: ".npy" or ".pb".
 Result<Tensor> read_tensor_file(const std::string& path);
