@@ -130,6 +130,16 @@ class OneDnnConvKernel final : public Kernel {
   std::string implementation() const override { return implementation_; }
 
  private:
+  // Keeps the primitive and the layouts it chose; returns the implementation's name.
+  template <typename Primitive>
+  std::string adopt(const typename Primitive::primitive_desc& pd) {
+    primitive_ = Primitive(pd);
+    src_md_ = pd.src_desc();
+    weights_md_ = pd.weights_desc();
+    dst_md_ = pd.dst_desc();
+    scratchpad_md_ = pd.scratchpad_desc();
+    return pd.impl_info_str();
+  }
   Status run_primitives(std::span<const Tensor> inputs, Tensor& output,
                         std::span<std::byte> scratch) const;
   void embed_window(const float* window, const float* bias, Tensor& output) const;
@@ -169,10 +179,10 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
 
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // per-run scratch: thread safety
-  memory::desc& src_md = kernel->src_md_;
-  memory::desc& weights_md = kernel->weights_md_;
-  memory::desc& dst_md = kernel->dst_md_;
-  memory::desc& scratchpad_md = kernel->scratchpad_md_;
+  const memory::desc& src_md = kernel->src_md_;
+  const memory::desc& weights_md = kernel->weights_md_;
+  const memory::desc& dst_md = kernel->dst_md_;
+  const memory::desc& scratchpad_md = kernel->scratchpad_md_;
   std::string impl_name;
   try {
     kernel->src_user_md_ = plain_desc(p.input_shape());
@@ -194,23 +204,17 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
 
     auto& engine = cpu_engine();
     if (p.kind == ConvKind::kConv) {
-      dnnl::convolution_forward::desc desc(
-          dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_any,
-          weights_any, bias, dst_any, strides, dilates, padding_l, padding_r);
-      dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
-      kernel->primitive_ = dnnl::convolution_forward(pd);
-      src_md = pd.src_desc(), weights_md = pd.weights_desc(), dst_md = pd.dst_desc();
-      scratchpad_md = pd.scratchpad_desc();
-      impl_name = pd.impl_info_str();
+      impl_name = kernel->adopt<dnnl::convolution_forward>(
+          {{dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_any,
+            weights_any, bias, dst_any, strides, dilates, padding_l, padding_r},
+           attr,
+           engine});
     } else {
-      dnnl::deconvolution_forward::desc desc(
-          dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, src_any,
-          weights_any, bias, dst_any, strides, dilates, padding_l, padding_r);
-      dnnl::deconvolution_forward::primitive_desc pd(desc, attr, engine);
-      kernel->primitive_ = dnnl::deconvolution_forward(pd);
-      src_md = pd.src_desc(), weights_md = pd.weights_desc(), dst_md = pd.dst_desc();
-      scratchpad_md = pd.scratchpad_desc();
-      impl_name = pd.impl_info_str();
+      impl_name = kernel->adopt<dnnl::deconvolution_forward>(
+          {{dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct, src_any,
+            weights_any, bias, dst_any, strides, dilates, padding_l, padding_r},
+           attr,
+           engine});
     }
     if (src_md != kernel->src_user_md_) {
       kernel->src_reorder_ = dnnl::reorder(memory(kernel->src_user_md_, engine, nullptr),
