@@ -1,5 +1,7 @@
 #include "conv/conv_ops.h"
 
+#include "builtin_ops.h"
+
 #include <fmt/format.h>
 
 #include "onednn/onednn_conv.h"
@@ -82,3 +84,15 @@ Result<PreparedOp> prepare_conv_onednn(const PrepareContext& context) {
 }
 
 }  // namespace ort_lite::conv
+
+namespace ort_lite {
+
+void register_conv_ops(OpRegistry& registry) {
+  // Conv and ConvTranspose mean the same in every opset from 1 to 22 (later opsets only widened
+  // the types, and opset 11 made kernel_shape inferable, which we always allow).
+  for (const char* op : {"Conv", "ConvTranspose"}) {
+    registry.add(op, 1, 22, conv::prepare_conv_onednn, conv::prepare_conv_reference);
+  }
+}
+
+}  // namespace ort_lite

@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -89,14 +90,44 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
       return internal_error(fmt::format("{}: prepared {} outputs for {} declared", node.label(),
                                         prepared->outputs.size(), node.outputs.size()));
     }
-    NodeReport report{node.label(), prepared->kernel->implementation(), {}};
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       const std::string& name = node.outputs[i];
       step.outputs.push_back(name.empty() ? -1 : new_slot(name, prepared->outputs[i]));
       step.output_types.push_back(prepared->outputs[i]);
-      report.output_shapes.push_back(prepared->outputs[i].shape);
     }
     step.kernel = std::move(prepared->kernel);
+    step.kernel_sets_outputs = prepared->kernel_sets_outputs;
+
+    // Fold what is known now: values the op computed from shapes, or a node whose inputs are
+    // all constants (shape arithmetic, weight transposes...), which runs once, here.
+    const bool all_constant =
+        !context.inputs.empty() &&
+        std::all_of(context.inputs.begin(), context.inputs.end(),
+                    [](const PrepareInput& in) { return !in.present || in.constant; });
+    std::vector<Tensor> folded = std::move(prepared->known_outputs);
+    if (folded.empty() && all_constant) {
+      std::vector<Tensor> values = plan->constants_;
+      ORTL_ASSIGN_OR_RETURN(
+          Tensor scratch,
+          Tensor::create(DType::kUInt8, {static_cast<int64_t>(step.kernel->scratch_bytes())}));
+      ORTL_RETURN_IF_ERROR(
+          execute(step, values,
+                  {static_cast<std::byte*>(scratch.raw_data()), step.kernel->scratch_bytes()}));
+      for (int slot : step.outputs) {
+        if (slot >= 0) folded.push_back(values[static_cast<size_t>(slot)]);
+      }
+    }
+    NodeReport report{node.label(), step.kernel->implementation(), {}};
+    for (const TensorType& type : step.output_types) report.output_shapes.push_back(type.shape);
+    if (!folded.empty()) {
+      for (size_t i = 0, f = 0; i < step.outputs.size(); ++i) {
+        if (step.outputs[i] < 0) continue;
+        plan->constants_[static_cast<size_t>(step.outputs[i])] = folded[f++];
+      }
+      report.implementation = "folded at prepare time (" + report.implementation + ")";
+      plan->report_.push_back(std::move(report));
+      continue;
+    }
     plan->scratch_bytes_ = std::max(plan->scratch_bytes_, step.kernel->scratch_bytes());
     plan->report_.push_back(std::move(report));
     plan->steps_.push_back(std::move(step));
@@ -141,38 +172,55 @@ Result<std::vector<Tensor>> Plan::run(const std::vector<Tensor>& inputs) const {
   const std::span<std::byte> scratch_span(static_cast<std::byte*>(scratch.raw_data()),
                                           scratch_bytes_);
 
-  std::vector<Tensor> step_inputs, step_outputs;
   for (const Step& step : steps_) {
-    step_inputs.clear();
-    step_outputs.clear();
-    for (int slot : step.inputs) {
-      step_inputs.push_back(slot >= 0 ? values[static_cast<size_t>(slot)] : Tensor());
-    }
-    for (const TensorType& type : step.output_types) {
-      auto tensor = Tensor::create(type.dtype, type.shape);
-      if (!tensor.ok()) return tensor.status().with_context(step.node->label());
-      step_outputs.push_back(std::move(tensor).value());
-    }
-    Status status;
-    try {
-      status = step.kernel->run(step_inputs, step_outputs, scratch_span);
-    } catch (const std::bad_alloc&) {
-      status = internal_error("out of memory");
-    } catch (const std::exception& e) {
-      status = internal_error(fmt::format("unexpected exception: {}", e.what()));
-    }
-    if (!status.ok()) return status.with_context(step.node->label());
-    for (size_t i = 0; i < step.outputs.size(); ++i) {
-      if (step.outputs[i] >= 0) {
-        values[static_cast<size_t>(step.outputs[i])] = std::move(step_outputs[i]);
-      }
-    }
+    ORTL_RETURN_IF_ERROR(execute(step, values, scratch_span));
     for (int slot : step.release_after) values[static_cast<size_t>(slot)] = Tensor();
   }
 
   std::vector<Tensor> outputs;
-  for (int slot : output_slots_) outputs.push_back(values[static_cast<size_t>(slot)]);
+  for (int slot : output_slots_) {
+    // A constant output is cloned: callers may write to what they get back.
+    const Tensor& value = values[static_cast<size_t>(slot)];
+    outputs.push_back(constants_[static_cast<size_t>(slot)].empty() ? value : value.clone());
+  }
   return outputs;
+}
+
+Status Plan::execute(const Step& step, std::vector<Tensor>& values, std::span<std::byte> scratch) {
+  std::vector<Tensor> inputs, outputs;
+  for (int slot : step.inputs)
+    inputs.push_back(slot >= 0 ? values[static_cast<size_t>(slot)] : Tensor());
+  for (const TensorType& type : step.output_types) {
+    if (step.kernel_sets_outputs) {
+      outputs.emplace_back();
+      continue;
+    }
+    auto tensor = Tensor::create(type.dtype, type.shape);
+    if (!tensor.ok()) return tensor.status().with_context(step.node->label());
+    outputs.push_back(std::move(tensor).value());
+  }
+  Status status;
+  try {
+    status = step.kernel->run(inputs, outputs, scratch);
+  } catch (const std::bad_alloc&) {
+    status = internal_error("out of memory");
+  } catch (const std::exception& e) {
+    status = internal_error(fmt::format("unexpected exception: {}", e.what()));
+  }
+  if (!status.ok()) return status.with_context(step.node->label());
+  for (size_t i = 0; i < step.outputs.size(); ++i) {
+    if (step.outputs[i] < 0) continue;
+    // A kernel that breaks its prepared type would corrupt every later step: stop here.
+    if (outputs[i].dtype() != step.output_types[i].dtype ||
+        outputs[i].shape() != step.output_types[i].shape || outputs[i].empty()) {
+      return internal_error(fmt::format(
+          "{}: output {} is {} {}, prepared as {} {}", step.node->label(), i,
+          dtype_name(outputs[i].dtype()), shape_to_string(outputs[i].shape()),
+          dtype_name(step.output_types[i].dtype), shape_to_string(step.output_types[i].shape)));
+    }
+    values[static_cast<size_t>(step.outputs[i])] = std::move(outputs[i]);
+  }
+  return Status::Ok();
 }
 
 }  // namespace ort_lite

@@ -30,7 +30,12 @@ class Plan {
     std::vector<TensorType> output_types;
     std::vector<int> release_after;  // slots whose last reader is this step
     std::unique_ptr<Kernel> kernel;
+    bool kernel_sets_outputs = false;
   };
+
+  // Runs one step on `values` (indexed by slot).
+  static Status execute(const Step& step, std::vector<Tensor>& values,
+                        std::span<std::byte> scratch);
 
   std::vector<Step> steps_;
   std::vector<Tensor> constants_;  // indexed by slot; empty() for non-constant slots

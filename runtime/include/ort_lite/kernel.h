@@ -54,6 +54,13 @@ class Kernel {
 struct PreparedOp {
   std::vector<TensorType> outputs;
   std::unique_ptr<Kernel> kernel;
+  // The outputs' values when prepare already knows them (Shape, Size...): the node is then
+  // folded into constants and never runs. The runtime also folds every node whose inputs are
+  // all constants by running its kernel once at prepare time.
+  std::vector<Tensor> known_outputs;
+  // The kernel sets its outputs itself (e.g. to alias an input buffer: Identity, Reshape)
+  // instead of writing into outputs the runtime allocated.
+  bool kernel_sets_outputs = false;
 };
 
 using PrepareFn = Result<PreparedOp> (*)(const PrepareContext&);
@@ -71,6 +78,11 @@ struct OpDefinition {
 class OpRegistry {
  public:
   void add(OpDefinition definition);
+  // An op of the default (ai.onnx) domain.
+  void add(std::string op_type, int64_t first_opset, int64_t last_opset, PrepareFn prepare,
+           PrepareFn prepare_reference = nullptr) {
+    add(OpDefinition{"", std::move(op_type), first_opset, last_opset, prepare, prepare_reference});
+  }
   // The definition covering `opset`, or nullptr.
   const OpDefinition* find(const std::string& domain, const std::string& op_type,
                            int64_t opset) const;

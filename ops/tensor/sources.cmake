@@ -1,0 +1,5 @@
+# Sources of ops/tensor/, added to ort_lite_ops.
+target_sources(ort_lite_ops PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/register.cc
+  ${CMAKE_CURRENT_LIST_DIR}/identity.cc
+)
