@@ -1,6 +1,6 @@
 // ONNX backend conformance: the Conv/ConvTranspose tests of ONNX's own test data.
 //
-// tests/conformance_manifest.txt is an allow-list of test folders (relative to
+// tests/conformance/*.txt is an allow-list of test folders (relative to
 // ORTL_ONNX_TESTDATA_DIR, from Debian's libonnx-testdata) expected to pass; each runs once per
 // backend. Exclusions sit in the same file as "# exclude <dir>: <reason>".
 // ManifestCoversEveryConvTest fails on any conv test folder the manifest does not mention, so
@@ -35,9 +35,8 @@ constexpr double kAtol = 1e-4;
 constexpr const char* kSearchedFolders[] = {"node", "pytorch-converted", "pytorch-operator"};
 
 fs::path testdata_dir() { return ORTL_ONNX_TESTDATA_DIR; }
-fs::path manifest_path() {
-  return fs::path(ORTL_SOURCE_DIR) / "tests" / "conformance_manifest.txt";
-}
+// The allow-list: every *.txt file in this folder (one per area of ops).
+fs::path manifest_path() { return fs::path(ORTL_SOURCE_DIR) / "tests" / "conformance"; }
 
 std::string trim(const std::string& text) {
   const size_t begin = text.find_first_not_of(" \t\r");
@@ -53,12 +52,13 @@ struct Manifest {
   std::vector<std::string> problems;              // malformed lines, duplicates
 };
 
-Manifest read_manifest() {
-  Manifest manifest;
-  std::ifstream in(manifest_path());
-  if (!in) return manifest;
-  manifest.readable = true;
-  std::set<std::string> seen;
+void read_manifest_file(const fs::path& path, Manifest& manifest, std::set<std::string>& seen) {
+  std::ifstream in(path);
+  if (!in) {
+    manifest.problems.push_back(fmt::format("{}: cannot read", path.string()));
+    return;
+  }
+  const std::string file = path.filename().string();
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     line = trim(line);
@@ -72,21 +72,35 @@ Manifest read_manifest() {
       const std::string reason = colon == std::string::npos ? "" : trim(comment.substr(colon + 1));
       if (dir.empty() || reason.empty()) {
         manifest.problems.push_back(
-            fmt::format("line {}: an exclusion needs '# exclude <dir>: <reason>'", number));
+            fmt::format("{}:{}: an exclusion needs '# exclude <dir>: <reason>'", file, number));
         continue;
       }
       if (!seen.insert(dir).second) {
-        manifest.problems.push_back(fmt::format("line {}: {} listed twice", number, dir));
+        manifest.problems.push_back(fmt::format("{}:{}: {} listed twice", file, number, dir));
       }
       manifest.exclusions[dir] = reason;
       continue;
     }
     if (!seen.insert(line).second) {
-      manifest.problems.push_back(fmt::format("line {}: {} listed twice", number, line));
+      manifest.problems.push_back(fmt::format("{}:{}: {} listed twice", file, number, line));
       continue;
     }
     manifest.tests.push_back(line);
   }
+}
+
+Manifest read_manifest() {
+  Manifest manifest;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(manifest_path(), ec)) {
+    if (entry.path().extension() == ".txt") files.push_back(entry.path());
+  }
+  if (files.empty()) return manifest;
+  std::sort(files.begin(), files.end());
+  manifest.readable = true;
+  std::set<std::string> seen;
+  for (const fs::path& file : files) read_manifest_file(file, manifest, seen);
   return manifest;
 }
 
