@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "conv_test_util.h"
+#include "graph_passes.h"
 
 namespace ort_lite {
 namespace {
@@ -195,6 +196,40 @@ TEST(Session, DynamicBatchRunsAtSeveralSizes) {
     EXPECT_EQ((*y)[0].tensor.shape(), (Shape{batch, 2, 9, 9}));
     EXPECT_EQ(testing_util::compare((*y)[0].tensor, (*expected)[0].tensor, 1e-4, 1e-4), "");
   }
+}
+
+// float16 models are computed in float32: float16 weights and inputs are widened, float16
+// outputs narrowed at the end.
+TEST(Session, ComputesFloat16ModelsInFloat32) {
+  auto m = deconv_model({1, 2, 4, 4}, {2, 3, 3, 3}, {{"strides", std::vector<int64_t>{2, 2}}});
+  // Round the float32 weights and input to float16 first, so both models see the same values.
+  m.weights = float16_to_float32(float32_to_float16(m.weights));
+  m.bias = float16_to_float32(float32_to_float16(*m.bias));
+  std::mt19937 rng(23);
+  const Tensor x =
+      float16_to_float32(float32_to_float16(testing_util::random_tensor(m.x_shape, rng)));
+  auto f32 = Session::create(testing_util::make_graph(m), {});
+  ASSERT_TRUE(f32.ok());
+  auto expected = (*f32)->run({{"X", x}});
+  ASSERT_TRUE(expected.ok());
+
+  Graph graph = testing_util::make_graph(m);
+  graph.inputs[0].dtype = DType::kFloat16;
+  graph.outputs[0].dtype = DType::kFloat16;
+  graph.initializers["W"] = float32_to_float16(m.weights);
+  graph.initializers["B"] = float32_to_float16(*m.bias);
+  auto f16 = Session::create(graph, {});
+  ASSERT_TRUE(f16.ok()) << f16.status().to_string();
+  EXPECT_EQ((*f16)->inputs()[0].dtype, DType::kFloat16);
+  auto y = (*f16)->run({{"X", float32_to_float16(x)}});
+  ASSERT_TRUE(y.ok()) << y.status().to_string();
+  ASSERT_EQ((*y)[0].tensor.dtype(), DType::kFloat16);
+  // float16 output: about 3 significant digits.
+  EXPECT_EQ(
+      testing_util::compare(float16_to_float32((*y)[0].tensor), (*expected)[0].tensor, 1e-3, 1e-3),
+      "");
+  // A float32 tensor is accepted for a float16 input too.
+  EXPECT_TRUE((*f16)->run({{"X", x}}).ok());
 }
 
 TEST(Session, RejectsBadInputsWithClearMessages) {

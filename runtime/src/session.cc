@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "graph_passes.h"
 #include "ort_lite/importers/onnx_importer.h"
 #include "ort_lite/ops/registry.h"
 #include "plan.h"
@@ -14,7 +15,9 @@
 namespace ort_lite {
 
 struct Session::Impl {
-  Graph graph;
+  Graph graph;  // as planned: float16 already widened to float32
+  // The inputs and outputs as the model declares them (float16 stays float16 here).
+  std::vector<ValueInfo> declared_inputs, declared_outputs;
   SessionOptions options;
   OpRegistry registry;
 
@@ -86,6 +89,9 @@ Result<std::unique_ptr<Session>> Session::create(Graph graph, SessionOptions opt
                       input.name, input.dtype_text));
     }
   }
+  impl->declared_inputs = graph.inputs;
+  impl->declared_outputs = graph.outputs;
+  compute_float16_in_float32(graph);
   impl->graph = std::move(graph);
   impl->options = options;
   auto session = std::unique_ptr<Session>(new Session(std::move(impl)));
@@ -108,8 +114,8 @@ Result<std::unique_ptr<Session>> Session::create(Graph graph, SessionOptions opt
   return session;
 }
 
-const std::vector<ValueInfo>& Session::inputs() const { return impl_->graph.inputs; }
-const std::vector<ValueInfo>& Session::outputs() const { return impl_->graph.outputs; }
+const std::vector<ValueInfo>& Session::inputs() const { return impl_->declared_inputs; }
+const std::vector<ValueInfo>& Session::outputs() const { return impl_->declared_outputs; }
 const SessionOptions& Session::options() const { return impl_->options; }
 
 Result<std::vector<TensorType>> Session::Impl::check_inputs(const std::vector<NamedTensor>& given,
@@ -144,10 +150,15 @@ Result<std::vector<TensorType>> Session::Impl::check_inputs(const std::vector<Na
   for (size_t i = 0; i < graph.inputs.size(); ++i) {
     const ValueInfo& info = graph.inputs[i];
     if (!seen[i]) return invalid_argument(fmt::format("missing input '{}'", info.name));
-    const Tensor& t = ordered[i];
+    Tensor& t = ordered[i];
+    // A float16 input is computed in float32: convert here (float32 is accepted as is).
+    if (declared_inputs[i].dtype == DType::kFloat16 && t.dtype() == DType::kFloat16) {
+      t = float16_to_float32(t);
+    }
     if (t.dtype() != *info.dtype) {
       return invalid_argument(fmt::format("input '{}' is {}, but the model expects {}", info.name,
-                                          dtype_name(t.dtype()), dtype_name(*info.dtype)));
+                                          dtype_name(t.dtype()),
+                                          dtype_name(*declared_inputs[i].dtype)));
     }
     if (info.shape) {
       bool matches = info.shape->size() == t.shape().size();
@@ -190,7 +201,10 @@ Result<std::vector<NamedTensor>> Session::run(const std::vector<NamedTensor>& in
   ORTL_ASSIGN_OR_RETURN(std::vector<Tensor> values, plan->run(ordered));
   std::vector<NamedTensor> outputs;
   for (size_t i = 0; i < values.size(); ++i) {
-    outputs.push_back({impl_->graph.outputs[i].name, std::move(values[i])});
+    const bool narrow =
+        impl_->declared_outputs[i].dtype == DType::kFloat16 && values[i].dtype() == DType::kFloat32;
+    outputs.push_back({impl_->graph.outputs[i].name,
+                       narrow ? float32_to_float16(values[i]) : std::move(values[i])});
   }
   return outputs;
 }
