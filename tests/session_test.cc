@@ -289,6 +289,29 @@ TEST(Session, ListsEveryUnsupportedOpInOneError) {
             "opset is not supported)");
 }
 
+TEST(Session, ListsEveryBadAttributeInOneError) {
+  auto m = deconv_model({1, 2, 4, 4}, {2, 2, 3, 3}, {{"strides", std::vector<int64_t>{2, 0}}});
+  Graph graph = testing_util::make_graph(m);
+  Node second = graph.nodes[0];
+  second.name = "deconv2";
+  second.inputs[0] = "X";
+  second.outputs = {"Y2"};
+  second.attributes = {{"auto_pad", std::string("SAME")}};
+  Node downstream = graph.nodes[0];  // reads Y, which the first node cannot produce: skipped
+  downstream.name = "deconv3";
+  downstream.inputs[0] = "Y";
+  downstream.outputs = {"Y3"};
+  graph.nodes.push_back(second);
+  graph.nodes.push_back(downstream);
+  auto session = Session::create(graph, {});
+  ASSERT_FALSE(session.ok());
+  EXPECT_EQ(session.status().message(),
+            "2 nodes cannot be prepared: invalid model: ConvTranspose 'deconv': attribute "
+            "'strides': [2, 0]: every value must be >= 1; invalid model: ConvTranspose "
+            "'deconv2': attribute 'auto_pad': 'SAME' is not one of NOTSET, SAME_UPPER, "
+            "SAME_LOWER, VALID");
+}
+
 TEST(Session, InvalidAttributesFailAtLoadNamingTheNode) {
   auto m = deconv_model({1, 2, 4, 4}, {2, 2, 3, 3}, {{"strides", std::vector<int64_t>{2, 0}}});
   auto session = Session::create(testing_util::make_graph(m), {});

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace ort_lite {
 
@@ -54,7 +56,18 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
     plan->constants_[static_cast<size_t>(slot)] = tensor;
   }
 
+  // Every node's problems are collected, so that one load lists all unsupported attributes;
+  // nodes that read a value a failed node should have produced are skipped.
+  std::vector<Status> failures;
+  std::set<std::string> unknown_values;
   for (const Node& node : graph.nodes) {
+    const bool downstream_of_failure =
+        std::any_of(node.inputs.begin(), node.inputs.end(),
+                    [&](const std::string& name) { return unknown_values.count(name) > 0; });
+    if (downstream_of_failure) {
+      unknown_values.insert(node.outputs.begin(), node.outputs.end());
+      continue;
+    }
     const OpDefinition* def = registry.find(node.domain, node.op_type, node.opset);
     if (!def) {
       return unsupported(
@@ -85,7 +98,12 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
     }
     const bool reference = options.backend == Backend::kReference && def->prepare_reference;
     auto prepared = (reference ? def->prepare_reference : def->prepare)(context);
-    if (!prepared.ok()) return prepared.status();
+    if (!prepared.ok()) {
+      if (prepared.status().code() == StatusCode::kInternal) return prepared.status();
+      failures.push_back(prepared.status());
+      unknown_values.insert(node.outputs.begin(), node.outputs.end());
+      continue;
+    }
     if (prepared->outputs.size() < node.outputs.size()) {
       return internal_error(fmt::format("{}: prepared {} outputs for {} declared", node.label(),
                                         prepared->outputs.size(), node.outputs.size()));
@@ -131,6 +149,15 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
     plan->scratch_bytes_ = std::max(plan->scratch_bytes_, step.kernel->scratch_bytes());
     plan->report_.push_back(std::move(report));
     plan->steps_.push_back(std::move(step));
+  }
+
+  if (failures.size() == 1) return failures[0];
+  if (failures.size() > 1) {
+    std::vector<std::string> messages;
+    for (const Status& failure : failures) messages.push_back(failure.to_string());
+    // The first failure's code stands for all; every message keeps its own.
+    return Status(failures[0].code(), fmt::format("{} nodes cannot be prepared: {}",
+                                                  failures.size(), fmt::join(messages, "; ")));
   }
 
   for (const ValueInfo& output : graph.outputs) {
