@@ -1,0 +1,1 @@
+ortl_add_gtest(elementwise_ops_test elementwise_ops_test.cc LIBS ort_lite)
