@@ -1,0 +1,92 @@
+#include "tensor/strided_copy.h"
+
+#include <cstring>
+
+#include "ort_lite/ops/op_support.h"
+
+namespace ort_lite::tensor_ops {
+
+namespace {
+
+// One row of `n` elements of N bytes. memcpy with a constant size compiles to one load and one
+// store, and unlike a cast to an integer pointer it is valid for every element type.
+template <size_t N>
+void copy_row(const std::byte* src, std::byte* dst, int64_t n, int64_t src_stride,
+              int64_t dst_stride) {
+  for (int64_t i = 0; i < n; ++i) {
+    std::memcpy(dst + i * dst_stride, src + i * src_stride, N);
+  }
+}
+
+}  // namespace
+
+StridedCopy::StridedCopy(size_t element_size, const Shape& shape,
+                         const std::vector<int64_t>& src_strides,
+                         const std::vector<int64_t>& dst_strides)
+    : element_size_(element_size), count_(ort_lite::element_count(shape)) {
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] == 1) continue;
+    // An outer dim whose stride spans exactly this dim in both layouts is one longer dim.
+    if (!shape_.empty() && src_strides_.back() == src_strides[i] * shape[i] &&
+        dst_strides_.back() == dst_strides[i] * shape[i]) {
+      shape_.back() *= shape[i];
+      src_strides_.back() = src_strides[i];
+      dst_strides_.back() = dst_strides[i];
+      continue;
+    }
+    shape_.push_back(shape[i]);
+    src_strides_.push_back(src_strides[i]);
+    dst_strides_.push_back(dst_strides[i]);
+  }
+  const auto bytes = static_cast<int64_t>(element_size);
+  for (int64_t& s : src_strides_) s *= bytes;
+  for (int64_t& s : dst_strides_) s *= bytes;
+}
+
+void StridedCopy::run(const std::byte* src, std::byte* dst) const {
+  if (count_ == 0) return;
+  const size_t rank = shape_.size();
+  if (rank == 0) {
+    std::memcpy(dst, src, element_size_);
+    return;
+  }
+  const int64_t n = shape_.back();
+  const int64_t src_stride = src_strides_.back();
+  const int64_t dst_stride = dst_strides_.back();
+  const auto element = static_cast<int64_t>(element_size_);
+  auto copy_inner = [&](const std::byte* s, std::byte* d) {
+    if (src_stride == element && dst_stride == element) {
+      std::memcpy(d, s, static_cast<size_t>(n) * element_size_);
+      return;
+    }
+    switch (element_size_) {
+      case 1:
+        return copy_row<1>(s, d, n, src_stride, dst_stride);
+      case 2:
+        return copy_row<2>(s, d, n, src_stride, dst_stride);
+      case 4:
+        return copy_row<4>(s, d, n, src_stride, dst_stride);
+      default:
+        return copy_row<8>(s, d, n, src_stride, dst_stride);
+    }
+  };
+
+  // Offsets, not pointers: with negative strides a pointer stepped past the block's corner
+  // would leave the buffer, which is undefined even if never dereferenced.
+  std::vector<int64_t> index(rank - 1, 0);
+  int64_t src_offset = 0, dst_offset = 0;
+  const int64_t rows = count_ / n;
+  for (int64_t row = 0; row < rows; ++row) {
+    copy_inner(src + src_offset, dst + dst_offset);
+    for (size_t axis = rank - 1; axis-- > 0;) {
+      src_offset += src_strides_[axis];
+      dst_offset += dst_strides_[axis];
+      if (++index[axis] < shape_[axis]) break;
+      index[axis] = 0;
+      src_offset -= src_strides_[axis] * shape_[axis];
+      dst_offset -= dst_strides_[axis] * shape_[axis];
+    }
+  }
+}
+
+}  // namespace ort_lite::tensor_ops
