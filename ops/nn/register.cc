@@ -1,7 +1,26 @@
 #include "builtin_ops.h"
+#include "nn/nn_ops.h"
 
 namespace ort_lite {
 
-void register_nn_ops(OpRegistry& registry) { (void)registry; }
+void register_nn_ops(OpRegistry& registry) {
+  using namespace nn_ops;
+  // Ops whose attributes or meaning changed across opsets branch on the node's opset inside
+  // their prepare function (see each file's spec block).
+  registry.add("BatchNormalization", 1, 22, prepare_batch_normalization);
+  registry.add("InstanceNormalization", 1, 22, prepare_instance_normalization);
+  registry.add("MaxPool", 1, 22, prepare_max_pool);
+  registry.add("AveragePool", 1, 22, prepare_average_pool);
+  registry.add("GlobalMaxPool", 1, 22, prepare_global_max_pool);
+  registry.add("GlobalAveragePool", 1, 22, prepare_global_average_pool);
+  registry.add("Softmax", 1, 22, prepare_softmax);
+  registry.add("LogSoftmax", 1, 22, prepare_log_softmax);
+  registry.add("ReduceSum", 1, 22, prepare_reduce_sum);
+  registry.add("ReduceSumSquare", 1, 22, prepare_reduce_sum_square);
+  registry.add("ReduceMean", 1, 22, prepare_reduce_mean);
+  registry.add("ReduceMax", 1, 22, prepare_reduce_max);
+  registry.add("MatMul", 1, 22, prepare_matmul);
+  registry.add("Gemm", 1, 22, prepare_gemm);
+}
 
 }  // namespace ort_lite

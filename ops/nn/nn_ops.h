@@ -1,0 +1,32 @@
+// Prepare functions of ops/nn/ (normalization, pooling, softmax, reductions, matrix products).
+#pragma once
+
+#include "ort_lite/kernel.h"
+
+namespace ort_lite::nn_ops {
+
+// normalization.cc
+Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context);
+Result<PreparedOp> prepare_instance_normalization(const PrepareContext& context);
+
+// pool.cc
+Result<PreparedOp> prepare_max_pool(const PrepareContext& context);
+Result<PreparedOp> prepare_average_pool(const PrepareContext& context);
+
+// reduce.cc
+Result<PreparedOp> prepare_reduce_sum(const PrepareContext& context);
+Result<PreparedOp> prepare_reduce_sum_square(const PrepareContext& context);
+Result<PreparedOp> prepare_reduce_mean(const PrepareContext& context);
+Result<PreparedOp> prepare_reduce_max(const PrepareContext& context);
+Result<PreparedOp> prepare_global_average_pool(const PrepareContext& context);
+Result<PreparedOp> prepare_global_max_pool(const PrepareContext& context);
+
+// softmax.cc
+Result<PreparedOp> prepare_softmax(const PrepareContext& context);
+Result<PreparedOp> prepare_log_softmax(const PrepareContext& context);
+
+// matmul.cc
+Result<PreparedOp> prepare_matmul(const PrepareContext& context);
+Result<PreparedOp> prepare_gemm(const PrepareContext& context);
+
+}  // namespace ort_lite::nn_ops
