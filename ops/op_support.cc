@@ -65,6 +65,7 @@ Result<const Tensor*> OpInputs::constant(size_t i, const char* name) const {
   }
   const Tensor* value = context_.inputs[i].constant;
   if (!value) {
+    if (context_.needed_unknown_value) *context_.needed_unknown_value = true;
     return error(StatusCode::kUnsupported,
                  fmt::format("input {} ('{}', {}) must be known when the model is prepared (an "
                              "initializer, a Constant, or computed from input shapes), because "

@@ -35,7 +35,9 @@ class ThreadCountScope {
 
 Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& registry,
                                           const SessionOptions& options,
-                                          const std::vector<TensorType>& input_types) {
+                                          const std::vector<TensorType>& input_types,
+                                          const std::vector<Tensor>& known_inputs,
+                                          bool* needed_unknown_value) {
   auto plan = std::make_unique<Plan>();
   plan->threads_ = options.threads;
   std::map<std::string, int> slots;
@@ -49,7 +51,9 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
   };
 
   for (size_t i = 0; i < graph.inputs.size(); ++i) {
-    plan->input_slots_.push_back(new_slot(graph.inputs[i].name, input_types[i]));
+    const int slot = new_slot(graph.inputs[i].name, input_types[i]);
+    plan->input_slots_.push_back(slot);
+    plan->constants_[static_cast<size_t>(slot)] = known_inputs[i];
   }
   for (const auto& [name, tensor] : graph.initializers) {
     const int slot = new_slot(name, TensorType{tensor.dtype(), tensor.shape()});
@@ -75,7 +79,7 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
     }
     Step step;
     step.node = &node;
-    PrepareContext context{node, {}, options};
+    PrepareContext context{node, {}, options, needed_unknown_value};
     for (const std::string& name : node.inputs) {
       PrepareInput input;
       int slot = -1;

@@ -12,11 +12,15 @@ namespace ort_lite {
 
 class Plan {
  public:
-  // `input_types` follows graph.inputs. Every node is prepared: attributes checked, output
+  // `input_types` follows graph.inputs; `known_inputs` too, holding the values of inputs that
+  // count as known at prepare time (empty() for the others). Every node is prepared: attributes
+  // checked, output
   // shapes inferred, weights packed, primitives created.
   static Result<std::unique_ptr<Plan>> build(const Graph& graph, const OpRegistry& registry,
                                              const SessionOptions& options,
-                                             const std::vector<TensorType>& input_types);
+                                             const std::vector<TensorType>& input_types,
+                                             const std::vector<Tensor>& known_inputs,
+                                             bool* needed_unknown_value = nullptr);
 
   // `inputs` follows graph.inputs and must match the types the plan was built for.
   Result<std::vector<Tensor>> run(const std::vector<Tensor>& inputs) const;

@@ -21,16 +21,47 @@ struct Session::Impl {
   SessionOptions options;
   OpRegistry registry;
 
-  // Plans by input shapes, most recently used first.
+  // What a plan is prepared for: the input shapes, and the values of small inputs once some
+  // op turned out to need them.
+  struct PlanKey {
+    std::vector<Shape> shapes;
+    std::vector<std::string> values;  // raw bytes; empty for inputs not known at prepare
+    bool operator==(const PlanKey&) const = default;
+  };
+  // Plans by key, most recently used first. Guarded by `mutex`, as is values_matter.
   mutable std::mutex mutex;
-  mutable std::list<std::pair<std::vector<Shape>, std::shared_ptr<const Plan>>> plans;
+  mutable bool values_matter = false;
+  mutable std::list<std::pair<PlanKey, std::shared_ptr<const Plan>>> plans;
 
-  Result<std::shared_ptr<const Plan>> plan_for(const std::vector<TensorType>& types) const;
+  // `needed_value` (optional) reports that an op needed an input value nobody knew.
+  Result<std::shared_ptr<const Plan>> plan_for(const std::vector<TensorType>& types,
+                                               const std::vector<Tensor>& inputs,
+                                               bool* needed_value = nullptr) const;
   Result<std::vector<TensorType>> check_inputs(const std::vector<NamedTensor>& inputs,
                                                std::vector<Tensor>& ordered) const;
 };
 
 namespace {
+
+bool is_index_type(DType dtype) { return dtype == DType::kInt64 || dtype == DType::kInt32; }
+
+// Inputs that can carry shape-setting values: integer tensors up to 64 elements (axes, shapes,
+// pads, starts/ends) and float tensors up to 16 (Resize's scales and roi).
+bool is_small_input(DType dtype, int64_t element_count) {
+  if (is_index_type(dtype)) return element_count <= 64;
+  return dtype == DType::kFloat32 && element_count <= 16;
+}
+
+std::string bytes_of(const Tensor& t) {
+  return std::string(static_cast<const char*>(t.raw_data()), t.byte_size());
+}
+
+// Deep copies: a plan keeps its known inputs, which the caller may later overwrite.
+std::vector<Tensor> clones(const std::vector<Tensor>& tensors) {
+  std::vector<Tensor> out;
+  for (const Tensor& t : tensors) out.push_back(t.empty() ? Tensor() : t.clone());
+  return out;
+}
 
 // Lists every node whose op (or opset) ort-lite lacks, all in one error.
 Status check_ops_supported(const Graph& graph, const OpRegistry& registry) {
@@ -104,12 +135,18 @@ Result<std::unique_ptr<Session>> Session::create(Graph graph, SessionOptions opt
   });
   if (all_fixed) {
     std::vector<TensorType> types;
+    bool any_small = false;
     for (const ValueInfo& v : inputs) {
       Shape shape;
       for (const Dim& d : *v.shape) shape.push_back(d.value);
       types.push_back({*v.dtype, shape});
+      auto count = checked_element_count(shape);
+      any_small = any_small || !count.ok() || is_small_input(*v.dtype, *count);
     }
-    ORTL_RETURN_IF_ERROR(session->impl_->plan_for(types).status());
+    bool needed_value = false;
+    auto plan = session->impl_->plan_for(types, std::vector<Tensor>(types.size()), &needed_value);
+    // Unless an op needed an input's value (known at the first run), errors surface at load.
+    if (!plan.ok() && !(needed_value && any_small)) return plan.status();
   }
   return session;
 }
@@ -176,11 +213,30 @@ Result<std::vector<TensorType>> Session::Impl::check_inputs(const std::vector<Na
   return types;
 }
 
-Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(
-    const std::vector<TensorType>& types) const {
-  std::vector<Shape> key;
-  for (const TensorType& t : types) key.push_back(t.shape);
+Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(const std::vector<TensorType>& types,
+                                                            const std::vector<Tensor>& inputs,
+                                                            bool* needed_value_out) const {
+  // Small inputs may carry values that set output shapes (axes, shapes, scales fed at run
+  // time). A plan is first prepared without their values; only if that fails are they made
+  // known at prepare time, and from then on every distinct value gets its own plan.
+  std::vector<Tensor> small(types.size());
+  bool any_small = false;
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (!inputs[i].empty() && is_small_input(inputs[i].dtype(), inputs[i].element_count())) {
+      small[i] = inputs[i];
+      any_small = true;
+    }
+  }
   std::lock_guard lock(mutex);
+  auto key_for = [&] {
+    PlanKey key;
+    for (size_t i = 0; i < types.size(); ++i) {
+      key.shapes.push_back(types[i].shape);
+      key.values.push_back(values_matter && !small[i].empty() ? bytes_of(small[i]) : "");
+    }
+    return key;
+  };
+  PlanKey key = key_for();
   for (auto it = plans.begin(); it != plans.end(); ++it) {
     if (it->first == key) {
       plans.splice(plans.begin(), plans, it);
@@ -188,8 +244,20 @@ Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(
     }
   }
   // Built under the lock: concurrent first runs of one shape build one plan, not several.
-  ORTL_ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::build(graph, registry, options, types));
-  plans.emplace_front(std::move(key), std::shared_ptr<const Plan>(std::move(plan)));
+  const std::vector<Tensor> unknown(types.size());
+  bool needed_value = false;
+  auto plan = Plan::build(graph, registry, options, types, values_matter ? clones(small) : unknown,
+                          &needed_value);
+  if (needed_value_out) *needed_value_out = needed_value;
+  if (!plan.ok() && !values_matter && any_small && needed_value) {
+    auto with_values = Plan::build(graph, registry, options, types, clones(small));
+    if (!with_values.ok()) return with_values.status();
+    values_matter = true;
+    key = key_for();
+    plan = std::move(with_values);
+  }
+  if (!plan.ok()) return plan.status();
+  plans.emplace_front(std::move(key), std::shared_ptr<const Plan>(std::move(plan).value()));
   while (plans.size() > static_cast<size_t>(options.plan_cache_size)) plans.pop_back();
   return plans.front().second;
 }
@@ -197,7 +265,7 @@ Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(
 Result<std::vector<NamedTensor>> Session::run(const std::vector<NamedTensor>& inputs) const {
   std::vector<Tensor> ordered;
   ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, impl_->check_inputs(inputs, ordered));
-  ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types));
+  ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types, ordered));
   ORTL_ASSIGN_OR_RETURN(std::vector<Tensor> values, plan->run(ordered));
   std::vector<NamedTensor> outputs;
   for (size_t i = 0; i < values.size(); ++i) {
@@ -212,7 +280,7 @@ Result<std::vector<NamedTensor>> Session::run(const std::vector<NamedTensor>& in
 Result<std::vector<NodeReport>> Session::describe(const std::vector<NamedTensor>& inputs) const {
   std::vector<Tensor> ordered;
   ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, impl_->check_inputs(inputs, ordered));
-  ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types));
+  ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types, ordered));
   return plan->report();
 }
 

@@ -36,6 +36,9 @@ struct PrepareContext {
   const Node& node;
   std::vector<PrepareInput> inputs;  // one per node input
   const SessionOptions& options;
+  // Set when the op needed the value of an input that is not known at prepare time (see
+  // OpInputs::constant): the runtime may then prepare again with small graph inputs' values.
+  bool* needed_unknown_value = nullptr;
 };
 
 class Kernel {
