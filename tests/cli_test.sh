@@ -153,8 +153,8 @@ run_case too_many_inputs 2 "err:too many inputs" -- "$ORTL" "$UP.onnx" "$UP.inpu
 run_case wrong_rank 2 "err:'x'" "err:[1, 3, 16]" -- "$ORTL" "$UP.onnx" "$MODELS/rank3_input.npy"
 run_case wrong_shape_1d 2 "err:'x'" -- "$ORTL" "$MODELS/conv1d_opset13.onnx" "$UP.input.npy"
 run_case wrong_dtype 2 "err:int64" -- "$ORTL" "$UP.onnx" "$MODELS/int64_input.npy"
-run_case unsupported_ops 2 err:relu0 err:mystery0 \
-  -- "$ORTL" "$MODELS/unsupported_ops.onnx" "$MODELS/rank3_input.npy"
+run_case unsupported_ops 2 err:lstm0 err:nms0 \
+  -- "$ORTL" "$MODELS/unsupported_many.onnx" "$MODELS/rank3_input.npy"
 run_case compare_file_for_dir_without_outputs 2 "err:output_0.pb" \
   -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "$TMP"
 

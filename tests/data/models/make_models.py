@@ -20,7 +20,6 @@ Models (only Conv and ConvTranspose: ort-lite implements no activations yet):
 Each has <name>.input.npy (float32) and <name>.expected.npy (torch's output).
 
 Error-path fixtures for tests/cli_test.sh:
-  unsupported_ops.onnx     Conv 'conv0' -> Relu 'relu0' -> FancyOp 'mystery0' (two unsupported)
   int64_input.npy          an int64 tensor shaped like example_upsampler's input
   rank3_input.npy          a float32 1x3x16 tensor (rank 3 for a 4-D conv)
   mismatch_expected.npy    example_upsampler's expected output, one element changed by 1.0
@@ -86,25 +85,6 @@ def export(model, x, name, opset):
     return expected.numpy()
 
 
-def make_unsupported_ops():
-    rng = np.random.default_rng(7)
-    w = numpy_helper.from_array(rng.standard_normal((2, 1, 3, 3)).astype(np.float32), "w")
-    nodes = [
-        helper.make_node("Conv", ["x", "w"], ["c"], name="conv0", pads=[1, 1, 1, 1]),
-        helper.make_node("Relu", ["c"], ["r"], name="relu0"),
-        helper.make_node("FancyOp", ["r"], ["y"], name="mystery0"),
-    ]
-    graph = helper.make_graph(
-        nodes, "unsupported_ops",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])],
-        initializer=[w])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
-                              producer_name="ort-lite make_models.py")
-    model.ir_version = 7
-    onnx.save(model, path("unsupported_ops.onnx"))
-
-
 def main():
     torch.manual_seed(0)
     torch.set_num_threads(1)
@@ -125,7 +105,6 @@ def main():
     for opset in (11, 13):
         export(net3d, x3, f"convtranspose3d_opset{opset}", opset)
 
-    make_unsupported_ops()
     np.save(path("int64_input.npy"), np.arange(3 * 16 * 16, dtype=np.int64).reshape(1, 3, 16, 16))
     np.save(path("rank3_input.npy"), np.ones((1, 3, 16), dtype=np.float32))
     mismatch = expected.astype(np.float32).copy()
