@@ -44,7 +44,7 @@ constexpr int kExitInternal = 3;
 
 constexpr std::string_view kUsage = R"(Usage: ort-lite [options] MODEL.onnx INPUT...
 
-Runs an ONNX model (Conv and ConvTranspose) on tensor files and prints every output's name,
+Runs an ONNX model on tensor files and prints every output's name,
 dtype, shape and min/max/mean.
 
 Inputs:
