@@ -111,28 +111,16 @@ typename Storage<To>::type cast_element(typename Storage<From>::type value) {
   }
 }
 
-// Calls fn(T{}) with T the C++ type of `dtype`, Half for float16.
+// Calls fn(T{}) with T the C++ type of `dtype`, Half for float16 (visit_dtype gives its bits).
 template <typename Fn>
 auto visit_cast_type(DType dtype, Fn&& fn) {
-  switch (dtype) {
-    case DType::kFloat64:
-      return fn(double{});
-    case DType::kFloat16:
+  return visit_dtype(dtype, [&](auto tag) {
+    if constexpr (std::is_same_v<decltype(tag), uint16_t>) {
       return fn(Half{});
-    case DType::kInt8:
-      return fn(int8_t{});
-    case DType::kUInt8:
-      return fn(uint8_t{});
-    case DType::kInt32:
-      return fn(int32_t{});
-    case DType::kInt64:
-      return fn(int64_t{});
-    case DType::kBool:
-      return fn(bool{});
-    case DType::kFloat32:
-      break;
-  }
-  return fn(float{});
+    } else {
+      return fn(tag);
+    }
+  });
 }
 
 PreparedOp prepare_conversion(const TensorType& input, DType to) {
