@@ -44,8 +44,8 @@ constexpr int kExitInternal = 3;
 
 constexpr std::string_view kUsage = R"(Usage: ort-lite [options] MODEL.onnx INPUT...
 
-Runs an ONNX model on tensor files and prints every output's name,
-dtype, shape and min/max/mean.
+Runs an ONNX model on tensor files and prints every output's name, dtype, shape and
+min/max/mean.
 
 Inputs:
   FILE                  a .npy or ONNX TensorProto .pb file, given to the model's inputs in
