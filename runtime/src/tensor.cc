@@ -117,7 +117,8 @@ Result<Tensor> Tensor::create(DType dtype, Shape shape) {
 Tensor Tensor::from_floats(Shape shape, std::span<const float> values) {
   Tensor t(DType::kFloat32, std::move(shape));
   assert(values.size() == static_cast<size_t>(t.element_count()));
-  std::memcpy(t.raw_data(), values.data(), values.size() * sizeof(float));
+  // An empty span may carry a null pointer, which memcpy must not see even for 0 bytes.
+  if (!values.empty()) std::memcpy(t.raw_data(), values.data(), values.size() * sizeof(float));
   return t;
 }
 
