@@ -241,7 +241,9 @@ Result<PreparedOp> prepare_pow(const PrepareContext& context) {
   using BaseTypes = TypeList<float, double, int32_t, int64_t>;
   OpInputs in(context);
   ORTL_ASSIGN_OR_RETURN(auto inputs, binary_inputs(in, BaseTypes{}, "X", "Y"));
-  const auto& [x, y] = inputs;
+  // Named references, not a structured binding: clang 14 cannot capture those in lambdas.
+  const TensorType& x = inputs.first;
+  const TensorType& y = inputs.second;
   ORTL_RETURN_IF_ERROR(required_input(in, kB, "Y", NumericTypes{}).status());
   ORTL_ASSIGN_OR_RETURN(BinaryShapes shapes, binary_shapes(in, x.shape, y.shape));
   KernelFn kernel = visit_types(BaseTypes{}, x.dtype, [&](auto base) {
