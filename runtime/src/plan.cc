@@ -114,6 +114,10 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
     }
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       const std::string& name = node.outputs[i];
+      const TensorType& type = prepared->outputs[i];
+      if (Status fits = check_tensor_fits(type.dtype, type.shape); !fits.ok()) {
+        return fits.with_context(fmt::format("{}: output '{}'", node.label(), name));
+      }
       step.outputs.push_back(name.empty() ? -1 : new_slot(name, prepared->outputs[i]));
       step.output_types.push_back(prepared->outputs[i]);
     }

@@ -6,6 +6,8 @@
 #include <limits>
 #include <new>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -100,12 +102,28 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
   storage_ = allocate_zeroed(byte_size());
 }
 
-Result<Tensor> Tensor::create(DType dtype, Shape shape) {
+Status check_tensor_fits(DType dtype, std::span<const int64_t> shape) {
   ORTL_ASSIGN_OR_RETURN(int64_t count, checked_element_count(shape));
-  constexpr int64_t kMaxBytes = int64_t{1} << 40;  // refuse absurd sizes instead of bad_alloc
-  if (count > kMaxBytes / static_cast<int64_t>(dtype_size(dtype))) {
-    return invalid_argument(fmt::format("tensor of shape {} is too large", shape_to_string(shape)));
+  // Larger than the machine's memory can only fail, and with overcommit it would fail late, in
+  // the zero fill, by the OOM killer: refuse it with a message instead.
+  static const int64_t kMemoryBytes = [] {
+    const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page_size > 0 ? int64_t{pages} * page_size : int64_t{1} << 40;
+  }();
+  const auto element_bytes = static_cast<int64_t>(dtype_size(dtype));
+  if (count > kMemoryBytes / element_bytes) {
+    return invalid_argument(fmt::format(
+        "a {} tensor of shape {} would need {:.1f} GiB, more than this machine's {:.1f} GiB of "
+        "memory",
+        dtype_name(dtype), shape_to_string(shape),
+        static_cast<double>(count) * static_cast<double>(element_bytes) / (1 << 30),
+        static_cast<double>(kMemoryBytes) / (1 << 30)));
   }
+  return Status::Ok();
+}
+
+Result<Tensor> Tensor::create(DType dtype, Shape shape) {
+  ORTL_RETURN_IF_ERROR(check_tensor_fits(dtype, shape));
   try {
     return Tensor(dtype, std::move(shape));
   } catch (const std::bad_alloc&) {

@@ -52,6 +52,9 @@ using Shape = std::vector<int64_t>;
 Result<int64_t> checked_element_count(std::span<const int64_t> shape);
 // "[1, 3, 224, 224]"
 std::string shape_to_string(std::span<const int64_t> shape);
+// An error if a tensor of this type and shape cannot exist here: a negative or overflowing
+// shape, or more bytes than the machine's physical memory.
+Status check_tensor_fits(DType dtype, std::span<const int64_t> shape);
 
 class Tensor {
  public:
