@@ -293,6 +293,20 @@ TEST(Session, ShapeSettingValuesFromLargeInputsAreRefusedClearly) {
             "output shape depends on its value");
 }
 
+TEST(Session, MaxTensorBytesRefusesLargerOutputsAtLoad) {
+  auto m = deconv_model({1, 2, 4, 4}, {2, 2, 3, 3}, {{"strides", std::vector<int64_t>{2, 2}}});
+  SessionOptions options;
+  options.max_tensor_bytes = 2 * 9 * 9 * 4 - 1;  // one byte short of Y (1, 2, 9, 9) float32
+  auto refused = Session::create(testing_util::make_graph(m), options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(
+      refused.status().to_string(),
+      "invalid argument: ConvTranspose 'deconv': output 'Y': a float32 tensor of shape [1, 2, "
+      "9, 9] would need 648 bytes, more than max_tensor_bytes = 647");
+  options.max_tensor_bytes += 1;
+  EXPECT_TRUE(Session::create(testing_util::make_graph(m), options).ok());
+}
+
 TEST(Session, RejectsBadInputsWithClearMessages) {
   auto m = deconv_model({1, 2, 4, 4}, {2, 2, 3, 3}, {});
   auto session = Session::create(testing_util::make_graph(m), {});

@@ -13,6 +13,12 @@ namespace ort_lite {
 
 namespace {
 
+int64_t element_count_of(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;  // check_tensor_fits has ruled out overflow
+  return n;
+}
+
 // Sets the OpenMP thread count of the calling thread for one run, and restores it after, so a
 // session's setting does not leak into the caller's other OpenMP code.
 class ThreadCountScope {
@@ -30,6 +36,19 @@ class ThreadCountScope {
   int previous_;
   bool set_;
 };
+
+// The machine's memory bounds every tensor; SessionOptions::max_tensor_bytes may bound it more.
+Status check_output_size(const TensorType& type, const SessionOptions& options) {
+  ORTL_RETURN_IF_ERROR(check_tensor_fits(type.dtype, type.shape));
+  const double bytes = static_cast<double>(element_count_of(type.shape)) *
+                       static_cast<double>(dtype_size(type.dtype));
+  if (options.max_tensor_bytes > 0 && bytes > static_cast<double>(options.max_tensor_bytes)) {
+    return invalid_argument(fmt::format(
+        "a {} tensor of shape {} would need {} bytes, more than max_tensor_bytes = {}",
+        dtype_name(type.dtype), shape_to_string(type.shape), bytes, options.max_tensor_bytes));
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -115,7 +134,7 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       const std::string& name = node.outputs[i];
       const TensorType& type = prepared->outputs[i];
-      if (Status fits = check_tensor_fits(type.dtype, type.shape); !fits.ok()) {
+      if (Status fits = check_output_size(type, options); !fits.ok()) {
         return fits.with_context(fmt::format("{}: output '{}'", node.label(), name));
       }
       step.outputs.push_back(name.empty() ? -1 : new_slot(name, prepared->outputs[i]));

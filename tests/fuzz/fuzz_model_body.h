@@ -13,7 +13,10 @@ namespace ort_lite::fuzz {
 
 inline Status load_and_run_model_bytes(std::string_view bytes) {
   ORTL_ASSIGN_OR_RETURN(Graph graph, import_onnx_bytes(bytes, "fuzz.onnx"));
-  ORTL_ASSIGN_OR_RETURN(auto session, Session::create(std::move(graph), {}));
+  // Legitimate but huge tensors would only measure the machine: keep them small.
+  SessionOptions options;
+  options.max_tensor_bytes = int64_t{256} << 20;
+  ORTL_ASSIGN_OR_RETURN(auto session, Session::create(std::move(graph), options));
   std::vector<NamedTensor> inputs;
   for (const ValueInfo& input : session->inputs()) {
     if (!input.dtype || !input.shape) return Status::Ok();

@@ -25,6 +25,9 @@ struct SessionOptions {
   bool legacy_output_shape_padding = false;
   // How many prepared plans (one per distinct set of input shapes) to keep.
   int plan_cache_size = 8;
+  // The largest tensor a plan may create, in bytes; a node whose output would be larger is
+  // refused when the plan is prepared. 0: the machine's physical memory.
+  int64_t max_tensor_bytes = 0;
 };
 
 }  // namespace ort_lite
