@@ -21,6 +21,22 @@ bool next_index(std::vector<int64_t>& index, const std::vector<int64_t>& dims) {
   return false;
 }
 
+// The ONNX index relation of both ops, on every axis: position base * stride + k * dilation -
+// pads_begin, which must lie in [0, extent) where extent is the input size (Conv reads X
+// there) or the output size (ConvTranspose adds into Y there). The flat row-major index, or -1
+// when any axis falls outside.
+int64_t tap_index(const ConvProblem& p, const std::vector<int64_t>& base,
+                  const std::vector<int64_t>& k, int64_t AxisGeometry::*extent) {
+  int64_t flat = 0;
+  for (size_t i = 0; i < p.axes.size(); ++i) {
+    const AxisGeometry& a = p.axes[i];
+    const int64_t position = base[i] * a.stride + k[i] * a.dilation - a.pads_begin;
+    if (position < 0 || position >= a.*extent) return -1;
+    flat = flat * a.*extent + position;
+  }
+  return flat;
+}
+
 struct Dims {
   std::vector<int64_t> in, out, kernel;
 };
@@ -56,15 +72,8 @@ void conv_forward(const ConvProblem& p, const float* x, const float* w, const fl
           const float* w_kernel = w + (oc * cg + c) * kernel_size;
           std::fill(k.begin(), k.end(), 0);
           for (int64_t k_flat = 0; k_flat < kernel_size; ++k_flat, next_index(k, dims.kernel)) {
-            int64_t x_flat = 0;
-            bool inside = true;
-            for (size_t i = 0; i < rank && inside; ++i) {
-              const auto& a = p.axes[i];
-              const int64_t xi = o[i] * a.stride + k[i] * a.dilation - a.pads_begin;
-              inside = xi >= 0 && xi < a.input;
-              x_flat = x_flat * a.input + xi;
-            }
-            if (inside) acc += static_cast<double>(x_plane[x_flat]) * w_kernel[k_flat];
+            const int64_t x_flat = tap_index(p, o, k, &AxisGeometry::input);
+            if (x_flat >= 0) acc += static_cast<double>(x_plane[x_flat]) * w_kernel[k_flat];
           }
         }
         y_plane[o_flat] = static_cast<float>(acc);
@@ -97,15 +106,8 @@ void conv_transpose(const ConvProblem& p, const float* x, const float* w, const 
           const double xv = x_plane[x_flat];
           std::fill(k.begin(), k.end(), 0);
           for (int64_t k_flat = 0; k_flat < kernel_size; ++k_flat, next_index(k, dims.kernel)) {
-            int64_t y_flat = 0;
-            bool inside = true;
-            for (size_t i = 0; i < rank && inside; ++i) {
-              const auto& a = p.axes[i];
-              const int64_t yi = xi[i] * a.stride + k[i] * a.dilation - a.pads_begin;
-              inside = yi >= 0 && yi < a.output;
-              y_flat = y_flat * a.output + yi;
-            }
-            if (inside) acc[static_cast<size_t>(y_flat)] += xv * w_kernel[k_flat];
+            const int64_t y_flat = tap_index(p, xi, k, &AxisGeometry::output);
+            if (y_flat >= 0) acc[static_cast<size_t>(y_flat)] += xv * w_kernel[k_flat];
           }
         }
       }
