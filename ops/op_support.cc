@@ -150,7 +150,9 @@ std::vector<int64_t> contiguous_strides(const Shape& shape) {
   int64_t stride = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     strides[i] = stride;
-    stride *= shape[i];
+    // Only an empty tensor's outer strides can overflow (a tensor that exists fits in memory);
+    // no element is ever addressed through them, so they saturate at 0.
+    if (__builtin_mul_overflow(stride, shape[i], &stride)) stride = 0;
   }
   return strides;
 }
@@ -166,6 +168,7 @@ std::vector<int64_t> broadcast_strides(const Shape& in, const Shape& out) {
 }
 
 int64_t element_count(std::span<const int64_t> shape) {
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return 0;  // however large the rest
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   return n;

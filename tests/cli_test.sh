@@ -74,6 +74,11 @@ run_case unknown_option 2 "err:ort-lite: error:" "err:--bogus" -- "$ORTL" --bogu
 run_case missing_option_value 2 "err:--threads" "err:needs a value" -- "$ORTL" "$UP.onnx" --threads
 run_case non_numeric_threads 2 "err:--threads" "err:'two'" -- "$ORTL" --threads two "$UP.onnx"
 run_case negative_threads 2 "err:--threads" -- "$ORTL" --threads -1 "$UP.onnx"
+# Thread counts beyond the library's bound are refused cleanly (they once ended the process).
+run_case too_many_threads 2 "err:threads = 100000 must be between 0 (one per core) and" \
+  -- "$ORTL" --threads 100000 "$UP.onnx" "$UP.input.npy"
+run_case int_max_threads 2 "err:threads = 2147483647 must be between" \
+  -- "$ORTL" --threads 2147483647 "$UP.onnx" "$UP.input.npy"
 run_case non_numeric_rtol 2 "err:--rtol" -- "$ORTL" --rtol 1e-3x "$UP.onnx"
 run_case unknown_backend 2 "err:gpu" -- "$ORTL" --backend gpu "$UP.onnx"
 run_case zero_repeat 2 "err:--repeat" -- "$ORTL" --repeat 0 "$UP.onnx"
@@ -109,6 +114,10 @@ run_case testdata_pb_files 0 out:PASS \
 run_case testdata_pb_files_by_name 0 out:PASS \
   -- "$ORTL" "$CT/model.onnx" "$CT_SET/input_1.pb" "$CT_SET/input_0.pb" --compare "$CT_SET"
 run_case testdata_set_dir 0 out:PASS -- "$ORTL" "$CT/model.onnx" "$CT_SET" --compare "$CT_SET"
+# An empty output is reported as such (it once printed "min nan max nan").
+EMPTY=$ONNX_DATA/node/test_slice_start_out_of_bounds
+run_case empty_output 0 "out:output y: float32 [20, 0, 5]  (empty: no elements)" out:PASS \
+  -- "$ORTL" "$EMPTY/model.onnx" "$EMPTY/test_data_set_0" --compare "$EMPTY/test_data_set_0"
 run_case legacy_output_shape_padding_flag 0 out:PASS \
   -- "$ORTL" --legacy-output-shape-padding "$CT/model.onnx" "$CT_SET" --compare "$CT_SET"
 run_case testdata_output_pb 0 out:PASS \

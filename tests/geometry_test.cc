@@ -221,7 +221,9 @@ TEST(ConvProblem, ChecksShapesAndAttributes) {
   auto wrong_channels =
       resolve_conv_problem(node, *a, {1, 3, 8, 8}, {4, 2, 3, 3}, std::nullopt, P::kSpec);
   ASSERT_FALSE(wrong_channels.ok());
-  EXPECT_NE(wrong_channels.status().message().find("expects 2 input channels"), std::string::npos);
+  EXPECT_EQ(wrong_channels.status().message(),
+            "Conv 'n': weight W [4, 2, 3, 3] with group 1 expects W[1] * group input channels, "
+            "but X [1, 3, 8, 8] has 3 (W[1] must be 3)");
   auto wrong_rank = resolve_conv_problem(node, *a, {1, 3, 8}, {4, 3, 3, 3}, std::nullopt, P::kSpec);
   EXPECT_FALSE(wrong_rank.ok());
   auto wrong_bias = resolve_conv_problem(node, *a, {1, 3, 8, 8}, {4, 3, 3, 3}, Shape{3}, P::kSpec);
@@ -267,7 +269,7 @@ TEST(OneDnnMapping, ClampsWhatThePrimitiveCannotExpress) {
                       .dilation = 1,
                       .pads_begin = 0,
                       .pads_end = -1};
-  EXPECT_EQ(map_axis(t, direct), (PrimitiveAxis{0, -1, 0, 10, 0}));
+  EXPECT_EQ(map_axis(t, direct), (PrimitiveAxis{3, 0, -1, 0, 10, 0}));
   // padding_r <= -stride: compute the full result, the rest is bias.
   AxisGeometry far{.input = 3,
                    .output = 12,
@@ -276,7 +278,7 @@ TEST(OneDnnMapping, ClampsWhatThePrimitiveCannotExpress) {
                    .dilation = 1,
                    .pads_begin = 0,
                    .pads_end = -5};
-  EXPECT_EQ(map_axis(t, far), (PrimitiveAxis{0, 0, 0, 7, 0}));
+  EXPECT_EQ(map_axis(t, far), (PrimitiveAxis{2, 0, 0, 0, 7, 0}));
   // Negative padding_l: the window starts one cell into the output.
   AxisGeometry before{.input = 3,
                       .output = 8,
@@ -285,7 +287,7 @@ TEST(OneDnnMapping, ClampsWhatThePrimitiveCannotExpress) {
                       .dilation = 2,
                       .pads_begin = -1,
                       .pads_end = 0};
-  EXPECT_EQ(map_axis(t, before), (PrimitiveAxis{0, 0, 1, 7, 1}));
+  EXPECT_EQ(map_axis(t, before), (PrimitiveAxis{1, 0, 0, 1, 7, 1}));
   // Conv: a straight copy, dilation counted as gaps.
   AxisGeometry conv{.input = 8,
                     .output = 4,
@@ -294,7 +296,50 @@ TEST(OneDnnMapping, ClampsWhatThePrimitiveCannotExpress) {
                     .dilation = 2,
                     .pads_begin = 1,
                     .pads_end = 2};
-  EXPECT_EQ(map_axis(ConvKind::kConv, conv), (PrimitiveAxis{1, 2, 1, 4, 0}));
+  EXPECT_EQ(map_axis(ConvKind::kConv, conv), (PrimitiveAxis{2, 1, 2, 1, 4, 0}));
+}
+
+// Strides and dilations that cannot matter become small equivalent ones; an axis no input
+// reaches has an empty window.
+TEST(OneDnnMapping, ReducesWhatCannotMatter) {
+  using onednn::map_axis;
+  using onednn::PrimitiveAxis;
+  // Conv with one output cell: the stride becomes the padded input's last window start + 1.
+  AxisGeometry one_cell{.input = 8,
+                        .output = 1,
+                        .kernel = 3,
+                        .stride = int64_t{1} << 40,
+                        .dilation = 1,
+                        .pads_begin = 1,
+                        .pads_end = 1};
+  EXPECT_EQ(map_axis(ConvKind::kConv, one_cell), (PrimitiveAxis{8, 1, 1, 0, 1, 0}));
+  // Kernel 1: the dilation is irrelevant.
+  AxisGeometry pointwise{.input = 5,
+                         .output = 5,
+                         .kernel = 1,
+                         .stride = 1,
+                         .dilation = int64_t{1} << 61,
+                         .pads_begin = 0,
+                         .pads_end = 0};
+  EXPECT_EQ(map_axis(ConvKind::kConv, pointwise), (PrimitiveAxis{1, 0, 0, 0, 5, 0}));
+  // ConvTranspose with one input cell: the stride never applies.
+  AxisGeometry single{.input = 1,
+                      .output = 8,
+                      .kernel = 3,
+                      .stride = int64_t{1} << 40,
+                      .dilation = 1,
+                      .pads_begin = 0,
+                      .pads_end = -5};
+  EXPECT_EQ(map_axis(ConvKind::kConvTranspose, single), (PrimitiveAxis{1, 0, 0, 0, 3, 0}));
+  // ConvTranspose whose crop removes every computed value: empty window.
+  AxisGeometry cropped{.input = 1,
+                       .output = 1,
+                       .kernel = 1,
+                       .stride = 1,
+                       .dilation = 1,
+                       .pads_begin = 1,
+                       .pads_end = -1};
+  EXPECT_EQ(map_axis(ConvKind::kConvTranspose, cropped).dst_size, 0);
 }
 
 }  // namespace

@@ -96,6 +96,13 @@ Result<ValueInfo> convert_value_info(const onnx::ValueInfoProto& proto, std::str
     for (const auto& dim : tensor_type.shape().dim()) {
       if (dim.has_dim_value()) {
         if (dim.dim_value() < 0) {
+          // A declared output shape is only a hint (the plan computes the real one), and a
+          // negative dim there is usually shape inference run on a bad attribute: leave the
+          // dim unknown so that the node's own check names the node, attribute and rule.
+          if (role == "graph output") {
+            shape.push_back(Dim{});
+            continue;
+          }
           return invalid_model(
               fmt::format("{} '{}' has a negative dim {}", role, info.name, dim.dim_value()));
         }

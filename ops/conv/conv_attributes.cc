@@ -99,6 +99,14 @@ Result<ConvProblem> resolve_conv_problem(const Node& node, const ConvAttributes&
   }
   const size_t rank = x.size() - 2;
   const int64_t g = a.group;
+  for (int64_t d : x) {
+    if (d < 1) {
+      return invalid_argument(fmt::format(
+          "{}: input X ('{}') has shape {}: every dim must be >= 1 (no empty batch, channel or "
+          "spatial axis)",
+          label, node.inputs[0], shape_to_string(x)));
+    }
+  }
   ConvProblem p;
   p.kind = a.kind;
   p.batch = x[0];
@@ -116,13 +124,19 @@ Result<ConvProblem> resolve_conv_problem(const Node& node, const ConvAttributes&
           fmt::format("{}: weight W {} expects {} input channels (W[0] = C), but X {} has {}",
                       label, shape_to_string(w), w[0], shape_to_string(x), p.in_channels));
     }
-    p.out_channels = w[1] * g;
+    if (__builtin_mul_overflow(w[1], g, &p.out_channels)) {
+      return invalid_argument(
+          fmt::format("{}: weight W {} with group {}: M = W[1] * group does "
+                      "not fit in a 64-bit integer",
+                      label, shape_to_string(w), g));
+    }
   } else {
-    // W is (M, C/g, k..).
-    if (w[1] * g != p.in_channels) {
+    // W is (M, C/g, k..); C is a multiple of g (checked above).
+    if (w[1] != p.in_channels / g) {
       return invalid_argument(fmt::format(
-          "{}: weight W {} with group {} expects {} input channels (W[1] * group), but X {} has {}",
-          label, shape_to_string(w), g, w[1] * g, shape_to_string(x), p.in_channels));
+          "{}: weight W {} with group {} expects W[1] * group input channels, but X "
+          "{} has {} (W[1] must be {})",
+          label, shape_to_string(w), g, shape_to_string(x), p.in_channels, p.in_channels / g));
     }
     if (w[0] % g != 0) {
       return invalid_model(fmt::format(

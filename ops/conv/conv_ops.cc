@@ -36,7 +36,15 @@ Result<ConvProblem> resolve(const PrepareContext& context) {
   if (in.size() > kB && in[kB].present) bias = in[kB].type.shape;
   const auto policy = context.options.legacy_output_shape_padding ? OutputShapePadding::kLegacy
                                                                   : OutputShapePadding::kSpec;
-  return resolve_conv_problem(node, attributes, in[kX].type.shape, in[kW].type.shape, bias, policy);
+  ORTL_ASSIGN_OR_RETURN(
+      ConvProblem problem,
+      resolve_conv_problem(node, attributes, in[kX].type.shape, in[kW].type.shape, bias, policy));
+  // Before any kernel sees the sizes: a hostile model must not reach oneDNN with them.
+  if (Status fits = check_output_fits({DType::kFloat32, problem.output_shape()}, context.options);
+      !fits.ok()) {
+    return fits.with_context(fmt::format("{}: output '{}'", node.label(), node.outputs[0]));
+  }
+  return problem;
 }
 
 PreparedOp prepared(const ConvProblem& problem, std::unique_ptr<Kernel> kernel) {
@@ -48,8 +56,11 @@ PreparedOp prepared(const ConvProblem& problem, std::unique_ptr<Kernel> kernel) 
 
 class ReferenceConvKernel final : public Kernel {
  public:
-  ReferenceConvKernel(ConvProblem problem, Tensor canonical_weights)
-      : problem_(std::move(problem)), weights_(std::move(canonical_weights)) {}
+  ReferenceConvKernel(ConvProblem problem, Tensor canonical_weights,
+                      std::string implementation = "reference")
+      : problem_(std::move(problem)),
+        weights_(std::move(canonical_weights)),
+        implementation_(std::move(implementation)) {}
 
   Status run(std::span<const Tensor> inputs, std::span<Tensor> outputs,
              std::span<std::byte>) const override {
@@ -60,27 +71,40 @@ class ReferenceConvKernel final : public Kernel {
                    outputs[0].data<float>());
     return Status::Ok();
   }
-  std::string implementation() const override { return "reference"; }
+  std::string implementation() const override { return implementation_; }
 
  private:
   ConvProblem problem_;
   Tensor weights_;  // canonical (g, M/g, C/g, k..) when W is a constant
+  std::string implementation_;
 };
+
+std::unique_ptr<Kernel> reference_kernel(const ConvProblem& problem, const Tensor* weights,
+                                         std::string implementation = "reference") {
+  return std::make_unique<ReferenceConvKernel>(
+      problem, weights ? canonical_weights(problem, *weights) : Tensor(),
+      std::move(implementation));
+}
 
 }  // namespace
 
 Result<PreparedOp> prepare_conv_reference(const PrepareContext& context) {
   ORTL_ASSIGN_OR_RETURN(ConvProblem problem, resolve(context));
-  const Tensor* w = context.inputs[kW].constant;
-  Tensor weights = w ? canonical_weights(problem, *w) : Tensor();
-  return prepared(problem, std::make_unique<ReferenceConvKernel>(problem, std::move(weights)));
+  return prepared(problem, reference_kernel(problem, context.inputs[kW].constant));
 }
 
 Result<PreparedOp> prepare_conv_onednn(const PrepareContext& context) {
   ORTL_ASSIGN_OR_RETURN(ConvProblem problem, resolve(context));
-  auto kernel = onednn::make_conv_kernel(problem, context.inputs[kW].constant);
-  if (!kernel.ok()) return kernel.status().with_context(context.node.label());
-  return prepared(problem, std::move(kernel).value());
+  const Tensor* weights = context.inputs[kW].constant;
+  auto kernel = onednn::make_conv_kernel(problem, weights);
+  if (kernel.ok()) return prepared(problem, std::move(kernel).value());
+  // A valid problem the primitive cannot take (extreme strides or pads) is never refused: the
+  // reference computes it, and the report says why.
+  if (kernel.status().code() != StatusCode::kUnsupported) {
+    return kernel.status().with_context(context.node.label());
+  }
+  return prepared(
+      problem, reference_kernel(problem, weights, "reference (" + kernel.status().message() + ")"));
 }
 
 }  // namespace ort_lite::conv

@@ -36,6 +36,35 @@ std::string AxisGeometry::to_string() const {
 
 namespace {
 
+// a + b, a - b and a * b, or nullopt when the exact result does not fit int64: attribute values
+// come from untrusted models, and a wrapped size would reach allocators and kernels.
+std::optional<int64_t> add(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? std::nullopt : std::optional<int64_t>(r);
+}
+std::optional<int64_t> sub(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_sub_overflow(a, b, &r) ? std::nullopt : std::optional<int64_t>(r);
+}
+std::optional<int64_t> mul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? std::nullopt : std::optional<int64_t>(r);
+}
+
+Status too_large(const std::string& what) {
+  return invalid_model(fmt::format("{} does not fit in a 64-bit integer", what));
+}
+
+// (kernel - 1) * dilation + 1, checked.
+Result<int64_t> checked_effective_kernel(const AxisSpec& spec) {
+  auto span = mul(spec.kernel - 1, spec.dilation);
+  if (!span) {
+    return too_large(fmt::format("the dilated kernel extent (kernel {} - 1) * dilation {} + 1",
+                                 spec.kernel, spec.dilation));
+  }
+  return *span + 1;
+}
+
 Status check_common(const AxisSpec& spec) {
   if (spec.input < 1)
     return invalid_argument(fmt::format("input size {} must be >= 1", spec.input));
@@ -61,7 +90,7 @@ Result<AxisGeometry> resolve_conv_axis(const AxisSpec& spec, AutoPad auto_pad) {
   ORTL_RETURN_IF_ERROR(check_common(spec));
   AxisGeometry g{
       .input = spec.input, .kernel = spec.kernel, .stride = spec.stride, .dilation = spec.dilation};
-  const int64_t k_eff = g.effective_kernel();
+  ORTL_ASSIGN_OR_RETURN(const int64_t k_eff, checked_effective_kernel(spec));
   switch (auto_pad) {
     case AutoPad::kNotSet:
       if (spec.pads_begin < 0 || spec.pads_end < 0) {
@@ -75,21 +104,27 @@ Result<AxisGeometry> resolve_conv_axis(const AxisSpec& spec, AutoPad auto_pad) {
       break;
     case AutoPad::kSameUpper:
     case AutoPad::kSameLower: {
-      // Output ceil(input / stride); the padding needed for that, never negative.
-      const int64_t output = (spec.input + spec.stride - 1) / spec.stride;
-      const int64_t total = std::max<int64_t>((output - 1) * spec.stride + k_eff - spec.input, 0);
+      // Output ceil(input / stride); the padding needed for that, never negative. Every term is
+      // at most input + k_eff, which cannot overflow once k_eff is known to fit.
+      const int64_t output = (spec.input - 1) / spec.stride + 1;
+      const int64_t total = std::max<int64_t>((output - 1) * spec.stride - spec.input + k_eff, 0);
       std::tie(g.pads_begin, g.pads_end) = split_padding(total, auto_pad == AutoPad::kSameUpper);
       break;
     }
   }
-  const int64_t padded = g.input + g.pads_begin + g.pads_end;
-  if (padded < k_eff) {
+  const auto padded_begin = add(g.input, g.pads_begin);
+  const auto padded = padded_begin ? add(*padded_begin, g.pads_end) : std::nullopt;
+  if (!padded) {
+    return too_large(
+        fmt::format("input size {} plus pads [{}, {}]", g.input, g.pads_begin, g.pads_end));
+  }
+  if (*padded < k_eff) {
     return invalid_argument(
         fmt::format("input size {} plus pads [{}, {}] is smaller than the dilated kernel extent {} "
                     "(kernel {}, dilation {})",
                     g.input, g.pads_begin, g.pads_end, k_eff, g.kernel, g.dilation));
   }
-  g.output = (padded - k_eff) / g.stride + 1;
+  g.output = (*padded - k_eff) / g.stride + 1;
   return g;
 }
 
@@ -105,7 +140,15 @@ Result<AxisGeometry> resolve_conv_transpose_axis(const AxisSpec& spec, AutoPad a
   }
   AxisGeometry g{
       .input = spec.input, .kernel = spec.kernel, .stride = spec.stride, .dilation = spec.dilation};
-  const int64_t full = g.full();
+  ORTL_ASSIGN_OR_RETURN(const int64_t k_eff, checked_effective_kernel(spec));
+  const auto stretched = mul(spec.stride, spec.input - 1);
+  const auto full_or = stretched ? add(*stretched, k_eff) : std::nullopt;
+  if (!full_or) {
+    return too_large(
+        fmt::format("the full result stride {} * (input {} - 1) + dilated kernel extent {}",
+                    spec.stride, spec.input, k_eff));
+  }
+  const int64_t full = *full_or;
 
   // The output size and the total amount cropped from `full + output_padding` come from one of
   // three places; the pads then split that total.
@@ -117,11 +160,20 @@ Result<AxisGeometry> resolve_conv_transpose_axis(const AxisSpec& spec, AutoPad a
     }
     if (policy == OutputShapePadding::kLegacy) extra_at_end = true;
   } else if (auto_pad == AutoPad::kSameUpper || auto_pad == AutoPad::kSameLower) {
-    target = spec.input * spec.stride;
+    target = mul(spec.input, spec.stride);
+    if (!target) {
+      return too_large(
+          fmt::format("the 'same' output size input {} * stride {}", spec.input, spec.stride));
+    }
   }
 
   if (target) {
-    const int64_t total = full + spec.output_padding - *target;
+    const auto padded_full = add(full, spec.output_padding);
+    if (!padded_full) {
+      return too_large(
+          fmt::format("full result {} + output_padding {}", full, spec.output_padding));
+    }
+    const int64_t total = *padded_full - *target;
     if (total >= 0) {
       int64_t begin, end;
       std::tie(begin, end) = split_padding(total, extra_at_end);
@@ -141,11 +193,22 @@ Result<AxisGeometry> resolve_conv_transpose_axis(const AxisSpec& spec, AutoPad a
   if (auto_pad == AutoPad::kNotSet) {
     // Negative explicit pads (some tf2onnx exports) extend the output with bias-only cells.
     g.pads_begin = spec.pads_begin;
-    g.pads_end = spec.pads_end - spec.output_padding;
+    const auto end = sub(spec.pads_end, spec.output_padding);
+    if (!end) {
+      return too_large(
+          fmt::format("pads end {} - output_padding {}", spec.pads_end, spec.output_padding));
+    }
+    g.pads_end = *end;
   } else {  // VALID
     g.pads_end = -spec.output_padding;
   }
-  g.output = full - g.pads_begin - g.pads_end;
+  const auto cropped_begin = sub(full, g.pads_begin);
+  const auto output = cropped_begin ? sub(*cropped_begin, g.pads_end) : std::nullopt;
+  if (!output) {
+    return too_large(fmt::format("the output size full result {} - pads [{}, {}]", full,
+                                 g.pads_begin, g.pads_end));
+  }
+  g.output = *output;
   if (g.output < 1) {
     return invalid_argument(
         fmt::format("output size would be {} (full result {} + output_padding {} - pads [{}, {}])",

@@ -14,18 +14,61 @@ using conv::ConvProblem;
 using dnnl::memory;
 
 PrimitiveAxis map_axis(ConvKind kind, const AxisGeometry& axis) {
-  PrimitiveAxis m{.padding_l = axis.pads_begin,
+  PrimitiveAxis m{.stride = axis.stride,
+                  .padding_l = axis.pads_begin,
                   .padding_r = axis.pads_end,
-                  .dilates = axis.dilation - 1,
+                  .dilates = axis.kernel == 1 ? 0 : axis.dilation - 1,
                   .dst_size = axis.output,
                   .dst_offset = 0};
-  if (kind == ConvKind::kConv) return m;
-  // ConvTranspose: clamp what oneDNN cannot express and compute a window of the output.
+  if (kind == ConvKind::kConv) {
+    // One output cell reads the first window only; any stride past the padded input's last
+    // window start gives the same single cell, and oneDNN checks the size with the stride.
+    if (axis.output == 1) {
+      const int64_t last_start = axis.input + axis.pads_begin + axis.pads_end -
+                                 axis.effective_kernel();  // >= 0 for a valid axis
+      m.stride = std::min(axis.stride, last_start + 1);
+    }
+    return m;
+  }
+  // ConvTranspose. One input cell is scattered once: the stride never applies.
+  if (axis.input == 1) m.stride = 1;
+  const int64_t full = m.stride * (axis.input - 1) + axis.effective_kernel();
+  // The computed values that land inside the output; none when the crop removes them all.
+  if (full - std::max<int64_t>(axis.pads_begin, 0) - std::max<int64_t>(axis.pads_end, 0) <= 0) {
+    m.padding_l = m.padding_r = m.dst_size = m.dst_offset = 0;
+    return m;
+  }
+  // Clamp what oneDNN cannot express and compute a window of the output.
   if (m.padding_l < 0) m.padding_l = 0;
-  if (m.padding_r <= -axis.stride) m.padding_r = 0;
-  m.dst_size = axis.full() - m.padding_l - m.padding_r;
+  if (m.padding_r <= -m.stride) m.padding_r = 0;
+  m.dst_size = full - m.padding_l - m.padding_r;
   m.dst_offset = m.padding_l - axis.pads_begin;
   return m;
+}
+
+std::string why_not_expressible(const std::vector<PrimitiveAxis>& axes, const ConvProblem& p) {
+  // oneDNN's kernels index with 32-bit arithmetic in places: keep every geometry value, and
+  // every spatial extent times the channels, well inside that range.
+  constexpr int64_t kMaxGeometryValue = int64_t{1} << 20;
+  constexpr double kMaxPlane = 2147483647.0;
+  double in_plane = static_cast<double>(p.in_channels);
+  double out_plane = static_cast<double>(p.out_channels);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    const PrimitiveAxis& m = axes[i];
+    const AxisGeometry& a = p.axes[i];
+    for (int64_t value : {m.stride, m.padding_l, m.padding_r, m.dilates, a.kernel}) {
+      if (value > kMaxGeometryValue || value < -kMaxGeometryValue) {
+        return fmt::format("axis {} ({}) has a stride, pad or dilation beyond {}", i, a.to_string(),
+                           kMaxGeometryValue);
+      }
+    }
+    in_plane *= static_cast<double>(a.input);
+    out_plane *= static_cast<double>(std::max(a.output, m.dst_size));
+    if (in_plane > kMaxPlane || out_plane > kMaxPlane) {
+      return "an image (channels x spatial size) of more than 2^31 - 1 elements";
+    }
+  }
+  return {};
 }
 
 namespace {
@@ -143,11 +186,14 @@ class OneDnnConvKernel final : public Kernel {
   Status run_primitives(std::span<const Tensor> inputs, Tensor& output,
                         std::span<std::byte> scratch) const;
   void embed_window(const float* window, const float* bias, Tensor& output) const;
+  // Every output cell of channel m = bias[m] (0 without a bias).
+  void fill_bias(const float* bias, Tensor& output) const;
 
   ConvProblem problem_;
   std::vector<PrimitiveAxis> axes_;
-  bool embedded_ = false;  // the primitive computes a window of the output
-  Shape window_shape_;     // (N, M, dst_size..)
+  bool embedded_ = false;   // the primitive computes a window of the output
+  bool bias_only_ = false;  // the window is empty: no primitive, the output is the bias
+  Shape window_shape_;      // (N, M, dst_size..)
 
   memory::desc src_user_md_, weights_user_md_, bias_md_, window_user_md_;
   memory::desc src_md_, weights_md_, dst_md_, scratchpad_md_;  // the primitive's choices
@@ -169,12 +215,20 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
   for (const auto& axis : p.axes) {
     const PrimitiveAxis m = map_axis(p.kind, axis);
     kernel->axes_.push_back(m);
-    strides.push_back(axis.stride);
+    strides.push_back(m.stride);
     dilates.push_back(m.dilates);
     padding_l.push_back(m.padding_l);
     padding_r.push_back(m.padding_r);
     kernel->window_shape_.push_back(m.dst_size);
     kernel->embedded_ = kernel->embedded_ || m.dst_size != axis.output;
+    kernel->bias_only_ = kernel->bias_only_ || m.dst_size == 0;
+  }
+  if (kernel->bias_only_) {
+    kernel->implementation_ = "bias only: no input value reaches any output cell";
+    return std::unique_ptr<Kernel>(std::move(kernel));
+  }
+  if (const std::string why = why_not_expressible(kernel->axes_, p); !why.empty()) {
+    return unsupported(fmt::format("oneDNN cannot run {}: {}", p.to_string(), why));
   }
 
   dnnl::primitive_attr attr;
@@ -245,6 +299,7 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
       stream.wait();
     }
   } catch (const dnnl::error& e) {
+    // The problem is valid (resolution checked it): the caller runs it another way.
     return unsupported(fmt::format("oneDNN cannot run {}: {} (status {})", p.to_string(), e.what(),
                                    static_cast<int>(e.status)));
   } catch (const std::bad_alloc&) {
@@ -269,6 +324,10 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
 
 Status OneDnnConvKernel::run(std::span<const Tensor> inputs, std::span<Tensor> outputs,
                              std::span<std::byte> scratch) const {
+  if (bias_only_) {
+    fill_bias(problem_.has_bias ? inputs[2].data<float>() : nullptr, outputs[0]);
+    return Status::Ok();
+  }
   try {
     return run_primitives(inputs, outputs[0], scratch);
   } catch (const dnnl::error& e) {
@@ -325,6 +384,17 @@ Status OneDnnConvKernel::run_primitives(std::span<const Tensor> inputs, Tensor& 
   return Status::Ok();
 }
 
+void OneDnnConvKernel::fill_bias(const float* bias, Tensor& output) const {
+  const int64_t plane = output.element_count() / (problem_.batch * problem_.out_channels);
+  float* out = output.data<float>();
+  for (int64_t n = 0; n < problem_.batch; ++n) {
+    for (int64_t m = 0; m < problem_.out_channels; ++m) {
+      float* channel = out + (n * problem_.out_channels + m) * plane;
+      std::fill(channel, channel + plane, bias ? bias[m] : 0.0f);
+    }
+  }
+}
+
 // Writes the primitive's window into the output at its offset; every other cell gets the bias
 // (no input contributes to it).
 void OneDnnConvKernel::embed_window(const float* window, const float* bias, Tensor& output) const {
@@ -335,15 +405,15 @@ void OneDnnConvKernel::embed_window(const float* window, const float* bias, Tens
     out_plane *= out_shape[i + 2];
     window_plane *= window_shape_[i + 2];
   }
+  fill_bias(bias, output);
   float* out = output.data<float>();
-  // Rows along the last axis: for every window row, its position in the output.
+  // Rows along the last axis (never empty: see map_axis): each window row's place in the output.
   const int64_t row = window_shape_.back();
   const int64_t rows_per_plane = window_plane / row;
   std::vector<int64_t> index(rank, 0);  // window index, last axis fixed at 0
   for (int64_t n = 0; n < problem_.batch; ++n) {
     for (int64_t m = 0; m < problem_.out_channels; ++m) {
       float* out_channel = out + (n * problem_.out_channels + m) * out_plane;
-      std::fill(out_channel, out_channel + out_plane, bias ? bias[m] : 0.0f);
       const float* window_channel = window + (n * problem_.out_channels + m) * window_plane;
       std::fill(index.begin(), index.end(), 0);
       for (int64_t r = 0; r < rows_per_plane; ++r) {

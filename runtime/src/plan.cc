@@ -13,12 +13,6 @@ namespace ort_lite {
 
 namespace {
 
-int64_t element_count_of(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;  // check_tensor_fits has ruled out overflow
-  return n;
-}
-
 // Sets the OpenMP thread count of the calling thread for one run, and restores it after, so a
 // session's setting does not leak into the caller's other OpenMP code.
 class ThreadCountScope {
@@ -37,10 +31,12 @@ class ThreadCountScope {
   bool set_;
 };
 
+}  // namespace
+
 // The machine's memory bounds every tensor; SessionOptions::max_tensor_bytes may bound it more.
-Status check_output_size(const TensorType& type, const SessionOptions& options) {
+Status check_output_fits(const TensorType& type, const SessionOptions& options) {
   ORTL_RETURN_IF_ERROR(check_tensor_fits(type.dtype, type.shape));
-  const double bytes = static_cast<double>(element_count_of(type.shape)) *
+  const double bytes = static_cast<double>(*checked_element_count(type.shape)) *
                        static_cast<double>(dtype_size(type.dtype));
   if (options.max_tensor_bytes > 0 && bytes > static_cast<double>(options.max_tensor_bytes)) {
     return invalid_argument(fmt::format(
@@ -49,8 +45,6 @@ Status check_output_size(const TensorType& type, const SessionOptions& options) 
   }
   return Status::Ok();
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& registry,
                                           const SessionOptions& options,
@@ -134,7 +128,7 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       const std::string& name = node.outputs[i];
       const TensorType& type = prepared->outputs[i];
-      if (Status fits = check_output_size(type, options); !fits.ok()) {
+      if (Status fits = check_output_fits(type, options); !fits.ok()) {
         return fits.with_context(fmt::format("{}: output '{}'", node.label(), name));
       }
       step.outputs.push_back(name.empty() ? -1 : new_slot(name, prepared->outputs[i]));
@@ -244,8 +238,14 @@ Status Plan::execute(const Step& step, std::vector<Tensor>& values, std::span<st
   std::vector<Tensor> inputs, outputs;
   for (int slot : step.inputs)
     inputs.push_back(slot >= 0 ? values[static_cast<size_t>(slot)] : Tensor());
+  // A step whose every output holds no element has nothing to compute: its kernel never sees
+  // the (possibly enormous) other dims of empty tensors.
+  const bool nothing_to_compute =
+      !step.output_types.empty() &&
+      std::all_of(step.output_types.begin(), step.output_types.end(),
+                  [](const TensorType& type) { return *checked_element_count(type.shape) == 0; });
   for (const TensorType& type : step.output_types) {
-    if (step.kernel_sets_outputs) {
+    if (step.kernel_sets_outputs && !nothing_to_compute) {
       outputs.emplace_back();
       continue;
     }
@@ -255,7 +255,7 @@ Status Plan::execute(const Step& step, std::vector<Tensor>& values, std::span<st
   }
   Status status;
   try {
-    status = step.kernel->run(inputs, outputs, scratch);
+    if (!nothing_to_compute) status = step.kernel->run(inputs, outputs, scratch);
   } catch (const std::bad_alloc&) {
     status = internal_error("out of memory");
   } catch (const std::exception& e) {

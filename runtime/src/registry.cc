@@ -1,7 +1,6 @@
 #include <algorithm>
 
 #include "ort_lite/kernel.h"
-#include "ort_lite/options.h"
 
 namespace ort_lite {
 
@@ -32,16 +31,6 @@ bool OpRegistry::knows(const std::string& domain, const std::string& op_type) co
   return std::any_of(definitions_.begin(), definitions_.end(), [&](const OpDefinition& def) {
     return def.domain == d && def.op_type == op_type;
   });
-}
-
-std::string_view backend_name(Backend backend) {
-  return backend == Backend::kReference ? "reference" : "onednn";
-}
-
-std::optional<Backend> backend_from_name(std::string_view name) {
-  if (name == "onednn") return Backend::kOneDnn;
-  if (name == "reference") return Backend::kReference;
-  return std::nullopt;
 }
 
 }  // namespace ort_lite

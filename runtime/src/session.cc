@@ -39,6 +39,10 @@ struct Session::Impl {
                                                bool* needed_value = nullptr) const;
   Result<std::vector<TensorType>> check_inputs(const std::vector<NamedTensor>& inputs,
                                                std::vector<Tensor>& ordered) const;
+
+  // The bodies of Session::create and Session::run (which guard them against exceptions).
+  static Result<std::unique_ptr<Session>> create(Graph graph, SessionOptions options);
+  Result<std::vector<NamedTensor>> run(const std::vector<NamedTensor>& inputs) const;
 };
 
 namespace {
@@ -88,6 +92,20 @@ std::string declared_shape(const ValueInfo& info) {
   return fmt::format("[{}]", fmt::join(dims, ", "));
 }
 
+// Runs one API call: no exception (oneDNN, protobuf, allocation) escapes into the caller.
+template <typename Fn>
+auto guarded(const char* call, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc&) {
+    return internal_error(fmt::format("{}: out of memory", call));
+  } catch (const std::exception& e) {
+    return internal_error(fmt::format("{}: unexpected exception: {}", call, e.what()));
+  } catch (...) {
+    return internal_error(fmt::format("{}: unexpected exception", call));
+  }
+}
+
 }  // namespace
 
 Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -95,20 +113,20 @@ Session::~Session() = default;
 
 Result<std::unique_ptr<Session>> Session::load(const std::string& model_path,
                                                SessionOptions options) {
-  ORTL_ASSIGN_OR_RETURN(Graph graph, import_onnx_file(model_path));
-  auto session = create(std::move(graph), options);
-  if (!session.ok()) return session.status().with_context(model_path);
-  return session;
+  return guarded("Session::load", [&]() -> Result<std::unique_ptr<Session>> {
+    ORTL_ASSIGN_OR_RETURN(Graph graph, import_onnx_file(model_path));
+    auto session = create(std::move(graph), options);
+    if (!session.ok()) return session.status().with_context(model_path);
+    return session;
+  });
 }
 
 Result<std::unique_ptr<Session>> Session::create(Graph graph, SessionOptions options) {
-  if (options.threads < 0) {
-    return invalid_argument(fmt::format("threads = {} must be >= 0", options.threads));
-  }
-  if (options.plan_cache_size < 1) {
-    return invalid_argument(
-        fmt::format("plan_cache_size = {} must be >= 1", options.plan_cache_size));
-  }
+  return guarded("Session::create", [&] { return Impl::create(std::move(graph), options); });
+}
+
+Result<std::unique_ptr<Session>> Session::Impl::create(Graph graph, SessionOptions options) {
+  ORTL_RETURN_IF_ERROR(check_session_options(options));
   auto impl = std::make_unique<Impl>();
   register_builtin_ops(impl->registry);
   ORTL_RETURN_IF_ERROR(check_ops_supported(graph, impl->registry));
@@ -263,25 +281,31 @@ Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(const std::vector<Te
 }
 
 Result<std::vector<NamedTensor>> Session::run(const std::vector<NamedTensor>& inputs) const {
+  return guarded("Session::run", [&] { return impl_->run(inputs); });
+}
+
+Result<std::vector<NamedTensor>> Session::Impl::run(const std::vector<NamedTensor>& inputs) const {
   std::vector<Tensor> ordered;
-  ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, impl_->check_inputs(inputs, ordered));
-  ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types, ordered));
+  ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, check_inputs(inputs, ordered));
+  ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, plan_for(types, ordered));
   ORTL_ASSIGN_OR_RETURN(std::vector<Tensor> values, plan->run(ordered));
   std::vector<NamedTensor> outputs;
   for (size_t i = 0; i < values.size(); ++i) {
     const bool narrow =
-        impl_->declared_outputs[i].dtype == DType::kFloat16 && values[i].dtype() == DType::kFloat32;
-    outputs.push_back({impl_->graph.outputs[i].name,
-                       narrow ? float32_to_float16(values[i]) : std::move(values[i])});
+        declared_outputs[i].dtype == DType::kFloat16 && values[i].dtype() == DType::kFloat32;
+    outputs.push_back(
+        {graph.outputs[i].name, narrow ? float32_to_float16(values[i]) : std::move(values[i])});
   }
   return outputs;
 }
 
 Result<std::vector<NodeReport>> Session::describe(const std::vector<NamedTensor>& inputs) const {
-  std::vector<Tensor> ordered;
-  ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, impl_->check_inputs(inputs, ordered));
-  ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types, ordered));
-  return plan->report();
+  return guarded("Session::describe", [&]() -> Result<std::vector<NodeReport>> {
+    std::vector<Tensor> ordered;
+    ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, impl_->check_inputs(inputs, ordered));
+    ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types, ordered));
+    return plan->report();
+  });
 }
 
 }  // namespace ort_lite

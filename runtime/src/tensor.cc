@@ -1,4 +1,5 @@
 #include "ort_lite/tensor.h"
+#include <algorithm>
 
 #include <bit>
 #include <cassert>
@@ -66,11 +67,15 @@ std::optional<DType> dtype_from_name(std::string_view name) {
 }
 
 Result<int64_t> checked_element_count(std::span<const int64_t> shape) {
-  int64_t count = 1;
   for (int64_t dim : shape) {
     if (dim < 0)
       return invalid_argument(fmt::format("shape {} has a negative dim", shape_to_string(shape)));
-    if (dim != 0 && count > std::numeric_limits<int64_t>::max() / dim) {
+  }
+  // An empty tensor holds no element, however large its other dims.
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return int64_t{0};
+  int64_t count = 1;
+  for (int64_t dim : shape) {
+    if (count > std::numeric_limits<int64_t>::max() / dim) {
       return invalid_argument(
           fmt::format("shape {} has too many elements", shape_to_string(shape)));
     }

@@ -405,6 +405,11 @@ Result<Tensor> read_expected(const std::string& compare_path, size_t i, size_t n
 }
 
 void print_output(const NamedTensor& output) {
+  if (output.tensor.element_count() == 0) {
+    fmt::print("output {}: {} {}  (empty: no elements)\n", output.name,
+               dtype_name(output.tensor.dtype()), shape_to_string(output.tensor.shape()));
+    return;
+  }
   const TensorStats stats = compute_stats(output.tensor);
   std::string nan_note = stats.nan_count > 0 ? fmt::format("  NaN {}", stats.nan_count) : "";
   fmt::print("output {}: {} {}  min {:.6g}  max {:.6g}  mean {:.6g}{}\n", output.name,

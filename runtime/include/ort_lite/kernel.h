@@ -41,6 +41,12 @@ struct PrepareContext {
   bool* needed_unknown_value = nullptr;
 };
 
+// An error when a tensor of this type may not be created under `options`: a negative or
+// overflowing shape, more bytes than the machine's memory, or more than max_tensor_bytes. The
+// plan checks every output with it; ops whose prepare does heavy work (primitives, packed
+// weights) check their outputs first, so that a hostile size never reaches that work.
+Status check_output_fits(const TensorType& type, const SessionOptions& options);
+
 class Kernel {
  public:
   virtual ~Kernel() = default;

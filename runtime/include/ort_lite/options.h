@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "ort_lite/status.h"
+
 namespace ort_lite {
 
 // Which implementation runs each op that has more than one.
@@ -17,7 +19,9 @@ std::optional<Backend> backend_from_name(std::string_view name);
 
 struct SessionOptions {
   Backend backend = Backend::kOneDnn;
-  // Threads for one run. 0: one per core the process may use.
+  // Threads for one run. 0: one per core the process may use. At most max_threads(): more
+  // threads than that only oversubscribe the cores (and very large counts exhaust the OpenMP
+  // runtime, which would end the process).
   int threads = 0;
   // ConvTranspose with output_shape and an odd total padding: the current ONNX spec puts the
   // extra pixel at the start unless auto_pad is SAME_UPPER. ONNX Runtime < 1.14, TensorRT and
@@ -29,5 +33,13 @@ struct SessionOptions {
   // refused when the plan is prepared. 0: the machine's physical memory.
   int64_t max_tensor_bytes = 0;
 };
+
+// The cores this process may use, and the largest SessionOptions::threads accepted.
+inline constexpr int kMaxThreadsPerCore = 4;
+int available_cores();
+int max_threads();
+
+// An error naming the first option out of range; Session::create calls it.
+Status check_session_options(const SessionOptions& options);
 
 }  // namespace ort_lite
