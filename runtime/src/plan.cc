@@ -13,23 +13,28 @@ namespace ort_lite {
 
 namespace {
 
-// Sets the OpenMP thread count of the calling thread for one run, and restores it after, so a
-// session's setting does not leak into the caller's other OpenMP code.
+// Sets the OpenMP thread count of the calling thread for a prepare or a run, and restores it
+// after, so a session's setting does not leak into the caller's other OpenMP code. Every
+// parallel region of ours and of oneDNN's reads it: oneDNN fixes a primitive's thread count
+// when the primitive is created, which is why prepare runs under the same scope as run.
 class ThreadCountScope {
  public:
-  explicit ThreadCountScope(int threads) : previous_(omp_get_max_threads()), set_(threads > 0) {
-    if (set_) omp_set_num_threads(threads);
+  explicit ThreadCountScope(int threads) : previous_(omp_get_max_threads()) {
+    omp_set_num_threads(threads);
   }
-  ~ThreadCountScope() {
-    if (set_) omp_set_num_threads(previous_);
-  }
+  ~ThreadCountScope() { omp_set_num_threads(previous_); }
   ThreadCountScope(const ThreadCountScope&) = delete;
   ThreadCountScope& operator=(const ThreadCountScope&) = delete;
 
  private:
   int previous_;
-  bool set_;
 };
+
+// SessionOptions::threads with 0 resolved to one per core (not OMP_NUM_THREADS: the option alone
+// decides).
+int resolved_threads(const SessionOptions& options) {
+  return options.threads > 0 ? options.threads : available_cores();
+}
 
 }  // namespace
 
@@ -52,7 +57,8 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
                                           const std::vector<Tensor>& known_inputs,
                                           bool* needed_unknown_value) {
   auto plan = std::make_unique<Plan>();
-  plan->threads_ = options.threads;
+  plan->threads_ = resolved_threads(options);
+  ThreadCountScope thread_scope(plan->threads_);
   std::map<std::string, int> slots;
   std::vector<std::optional<TensorType>> types;
   auto new_slot = [&](const std::string& name, std::optional<TensorType> type) {
