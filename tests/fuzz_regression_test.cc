@@ -33,6 +33,15 @@ TEST(FuzzRegression, TileOutputLargerThanMemoryIsRefusedAtLoad) {
       << status.message();
 }
 
+// Found by fuzz_model: a PRelu node that names no output. Its kernel was handed no output
+// tensor and wrote through a null span; now every prepared output is allocated, named or not.
+// (The graph's output is an initializer, so the model is valid and runs.)
+TEST(FuzzRegression, NodeWithoutOutputsGetsItsOutputsAllocated) {
+  const Status status =
+      fuzz::load_and_run_model_bytes(read_bytes(kRegressions / "node_without_outputs.onnx"));
+  EXPECT_TRUE(status.ok()) << status.to_string();
+}
+
 // Every kept input, whatever its outcome, runs without crashing.
 TEST(FuzzRegression, EveryKeptInputEndsWithoutCrashing) {
   int replayed = 0;

@@ -174,6 +174,19 @@ TEST(HugeAttributes, DilationsOverflowingTheKernelExtent) {
       "dilation 4611686018427387904 + 1 does not fit in a 64-bit integer");
 }
 
+// Found by the 100x sweep: (2 - 1) * INT64_MAX fits, the + 1 did not, and the wrapped extent
+// made the oneDNN path think no input reached the output.
+TEST(HugeAttributes, KernelExtentOneBeyondInt64) {
+  expect_refused(
+      conv_model("ConvTranspose", {1, 6, 6}, {6, 1, 2},
+                 {{"dilations", Ints{std::numeric_limits<int64_t>::max()}},
+                  {"group", int64_t{3}},
+                  {"output_shape", Ints{10}},
+                  {"strides", Ints{2}}}),
+      "ConvTranspose 'n': spatial axis 0 (auto_pad NOTSET): the dilated kernel extent (kernel 2 - "
+      "1) * dilation 9223372036854775807 + 1 does not fit in a 64-bit integer");
+}
+
 TEST(HugeAttributes, PadsNearTheInt64LimitOverflowThePaddedInput) {
   const int64_t big = std::numeric_limits<int64_t>::max() - 2;
   expect_refused(conv_model("Conv", {1, 1, 8}, {1, 1, 3}, {{"pads", Ints{big, big}}}),

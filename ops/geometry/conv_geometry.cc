@@ -57,12 +57,13 @@ Status too_large(const std::string& what) {
 
 // (kernel - 1) * dilation + 1, checked.
 Result<int64_t> checked_effective_kernel(const AxisSpec& spec) {
-  auto span = mul(spec.kernel - 1, spec.dilation);
-  if (!span) {
+  const auto span = mul(spec.kernel - 1, spec.dilation);
+  const auto extent = span ? add(*span, 1) : std::nullopt;
+  if (!extent) {
     return too_large(fmt::format("the dilated kernel extent (kernel {} - 1) * dilation {} + 1",
                                  spec.kernel, spec.dilation));
   }
-  return *span + 1;
+  return *extent;
 }
 
 Status check_common(const AxisSpec& spec) {

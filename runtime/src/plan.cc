@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -131,17 +132,22 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
       return internal_error(fmt::format("{}: prepared {} outputs for {} declared", node.label(),
                                         prepared->outputs.size(), node.outputs.size()));
     }
-    for (size_t i = 0; i < node.outputs.size(); ++i) {
-      const std::string& name = node.outputs[i];
+    // Every output the op prepared is allocated (the kernel contract), also those the node
+    // leaves unnamed (omitted optional outputs, or a node that names none); only named ones
+    // get a slot.
+    for (size_t i = 0; i < prepared->outputs.size(); ++i) {
+      const std::string name = i < node.outputs.size() ? node.outputs[i] : "";
       const TensorType& type = prepared->outputs[i];
       if (Status fits = check_output_fits(type, options); !fits.ok()) {
-        return fits.with_context(fmt::format("{}: output '{}'", node.label(), name));
+        return fits.with_context(fmt::format("{}: output {}", node.label(),
+                                             name.empty() ? std::to_string(i) : "'" + name + "'"));
       }
       step.outputs.push_back(name.empty() ? -1 : new_slot(name, prepared->outputs[i]));
       step.output_types.push_back(prepared->outputs[i]);
     }
     step.kernel = std::move(prepared->kernel);
     step.kernel_sets_outputs = prepared->kernel_sets_outputs;
+    step.implementation = step.kernel->implementation();
 
     // Fold what is known now: values the op computed from shapes, or a node whose inputs are
     // all constants (shape arithmetic, weight transposes...), which runs once, here.
@@ -159,15 +165,16 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
           execute(step, values,
                   {static_cast<std::byte*>(scratch.raw_data()), step.kernel->scratch_bytes()}));
       for (int slot : step.outputs) {
-        if (slot >= 0) folded.push_back(values[static_cast<size_t>(slot)]);
+        folded.push_back(slot >= 0 ? values[static_cast<size_t>(slot)] : Tensor());
       }
     }
     NodeReport report{node.label(), step.kernel->implementation(), {}};
     for (const TensorType& type : step.output_types) report.output_shapes.push_back(type.shape);
     if (!folded.empty()) {
-      for (size_t i = 0, f = 0; i < step.outputs.size(); ++i) {
-        if (step.outputs[i] < 0) continue;
-        plan->constants_[static_cast<size_t>(step.outputs[i])] = folded[f++];
+      // One folded value per prepared output, in output order.
+      for (size_t i = 0; i < step.outputs.size() && i < folded.size(); ++i) {
+        if (step.outputs[i] >= 0)
+          plan->constants_[static_cast<size_t>(step.outputs[i])] = folded[i];
       }
       report.implementation = "folded at prepare time (" + report.implementation + ")";
       plan->report_.push_back(std::move(report));
@@ -215,7 +222,13 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
   return plan;
 }
 
-Result<std::vector<Tensor>> Plan::run(const std::vector<Tensor>& inputs) const {
+Result<std::vector<Tensor>> Plan::run(const std::vector<Tensor>& inputs,
+                                      RunProfile* profile) const {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point run_start = Clock::now();
+  auto micros_since = [](Clock::time_point from, Clock::time_point to) {
+    return std::chrono::duration<double, std::micro>(to - from).count();
+  };
   ThreadCountScope thread_scope(threads_);
   std::vector<Tensor> values = constants_;
   for (size_t i = 0; i < input_slots_.size(); ++i) {
@@ -226,9 +239,17 @@ Result<std::vector<Tensor>> Plan::run(const std::vector<Tensor>& inputs) const {
   const std::span<std::byte> scratch_span(static_cast<std::byte*>(scratch.raw_data()),
                                           scratch_bytes_);
 
+  if (profile) *profile = RunProfile{};
   for (const Step& step : steps_) {
+    const Clock::time_point step_start = profile ? Clock::now() : Clock::time_point{};
     ORTL_RETURN_IF_ERROR(execute(step, values, scratch_span));
     for (int slot : step.release_after) values[static_cast<size_t>(slot)] = Tensor();
+    if (profile) {
+      const Clock::time_point step_end = Clock::now();
+      profile->steps.push_back({step.node->label(), step.node->op_type, step.implementation,
+                                micros_since(run_start, step_start),
+                                micros_since(step_start, step_end)});
+    }
   }
 
   std::vector<Tensor> outputs;
@@ -237,6 +258,7 @@ Result<std::vector<Tensor>> Plan::run(const std::vector<Tensor>& inputs) const {
     const Tensor& value = values[static_cast<size_t>(slot)];
     outputs.push_back(constants_[static_cast<size_t>(slot)].empty() ? value : value.clone());
   }
+  if (profile) profile->total_us = micros_since(run_start, Clock::now());
   return outputs;
 }
 

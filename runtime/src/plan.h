@@ -23,7 +23,9 @@ class Plan {
                                              bool* needed_unknown_value = nullptr);
 
   // `inputs` follows graph.inputs and must match the types the plan was built for.
-  Result<std::vector<Tensor>> run(const std::vector<Tensor>& inputs) const;
+  // With `profile`, each step's wall time is recorded there.
+  Result<std::vector<Tensor>> run(const std::vector<Tensor>& inputs,
+                                  RunProfile* profile = nullptr) const;
   const std::vector<NodeReport>& report() const { return report_; }
 
  private:
@@ -35,6 +37,7 @@ class Plan {
     std::vector<int> release_after;  // slots whose last reader is this step
     std::unique_ptr<Kernel> kernel;
     bool kernel_sets_outputs = false;
+    std::string implementation;  // the kernel's, kept for reports and profiles
   };
 
   // Runs one step on `values` (indexed by slot).

@@ -42,7 +42,8 @@ struct Session::Impl {
 
   // The bodies of Session::create and Session::run (which guard them against exceptions).
   static Result<std::unique_ptr<Session>> create(Graph graph, SessionOptions options);
-  Result<std::vector<NamedTensor>> run(const std::vector<NamedTensor>& inputs) const;
+  Result<std::vector<NamedTensor>> run(const std::vector<NamedTensor>& inputs,
+                                       RunProfile* profile) const;
 };
 
 namespace {
@@ -281,14 +282,20 @@ Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(const std::vector<Te
 }
 
 Result<std::vector<NamedTensor>> Session::run(const std::vector<NamedTensor>& inputs) const {
-  return guarded("Session::run", [&] { return impl_->run(inputs); });
+  return guarded("Session::run", [&] { return impl_->run(inputs, nullptr); });
 }
 
-Result<std::vector<NamedTensor>> Session::Impl::run(const std::vector<NamedTensor>& inputs) const {
+Result<std::vector<NamedTensor>> Session::run(const std::vector<NamedTensor>& inputs,
+                                              RunProfile* profile) const {
+  return guarded("Session::run", [&] { return impl_->run(inputs, profile); });
+}
+
+Result<std::vector<NamedTensor>> Session::Impl::run(const std::vector<NamedTensor>& inputs,
+                                                    RunProfile* profile) const {
   std::vector<Tensor> ordered;
   ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, check_inputs(inputs, ordered));
   ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, plan_for(types, ordered));
-  ORTL_ASSIGN_OR_RETURN(std::vector<Tensor> values, plan->run(ordered));
+  ORTL_ASSIGN_OR_RETURN(std::vector<Tensor> values, plan->run(ordered, profile));
   std::vector<NamedTensor> outputs;
   for (size_t i = 0; i < values.size(); ++i) {
     const bool narrow =

@@ -33,6 +33,20 @@ struct NodeReport {
   std::vector<Shape> output_shapes;
 };
 
+// One executed step of a profiled run: a node, or a step the plan added (a layout reorder).
+struct StepProfile {
+  std::string node;            // "Conv 'conv1'"
+  std::string op_type;         // "Conv"
+  std::string implementation;  // as in NodeReport
+  double start_us = 0;         // since the run began
+  double duration_us = 0;
+};
+
+struct RunProfile {
+  double total_us = 0;
+  std::vector<StepProfile> steps;  // in execution order; folded nodes do not run
+};
+
 class Session {
  public:
   // Imports an ONNX file and checks that every op is supported (all unsupported ops are listed
@@ -52,6 +66,9 @@ class Session {
   // Runs the model. Every graph input must be given once by name; outputs come back in the
   // graph's output order.
   Result<std::vector<NamedTensor>> run(const std::vector<NamedTensor>& inputs) const;
+  // The same, and fills `profile` with each step's wall time (two clock reads per step).
+  Result<std::vector<NamedTensor>> run(const std::vector<NamedTensor>& inputs,
+                                       RunProfile* profile) const;
 
   // Prepares (or finds) the plan for these input shapes and reports each node's choice.
   Result<std::vector<NodeReport>> describe(const std::vector<NamedTensor>& inputs) const;
