@@ -28,6 +28,7 @@
 #include "ort_lite/importers/tensor_io.h"
 #include "ort_lite/kernel.h"
 #include "ort_lite/session.h"
+#include "test_options.h"
 
 #if __has_include("ort_lite/ops/registry.h")
 #include "ort_lite/ops/registry.h"
@@ -342,8 +343,7 @@ TEST_P(Conformance, MatchesExpectedOutputs) {
       << test_dir << " does not exist: install libonnx-testdata (scripts install it)";
   ++run_summary().runs[param.backend_label];
 
-  SessionOptions options;
-  options.backend = param.backend;
+  const SessionOptions options = testing_util::test_session_options(param.backend);
   Result<std::unique_ptr<Session>> session =
       Session::load((test_dir / "model.onnx").string(), options);
   ASSERT_TRUE(session.ok()) << session.status().to_string();

@@ -24,6 +24,7 @@
 
 #include "conv_test_util.h"
 #include "ort_lite/ops/conv_problem.h"
+#include "test_options.h"
 
 namespace ort_lite {
 namespace {
@@ -312,11 +313,22 @@ std::vector<std::string> classes_of(const SingleConvModel& model, const conv::Co
   return classes;
 }
 
+// Which path computed a case, from the node's implementation report.
+std::string path_of(const std::string& implementation) {
+  for (const char* path : {"bias only", "reference", "subpixel-conv", "gemm-col2im",
+                           "depthwise-direct", "onednn convolution", "onednn deconvolution"}) {
+    if (implementation.rfind(path, 0) == 0) {
+      const bool window = implementation.find("window + bias-only border") != std::string::npos;
+      return std::string(path) + (window ? " (window + bias-only border)" : "");
+    }
+  }
+  return "unknown: " + implementation;
+}
+
 // Large-but-legal outputs would only measure the machine; the same bound on both backends makes
 // them identical refusals.
 SessionOptions sweep_options(Backend backend) {
-  SessionOptions options;
-  options.backend = backend;
+  SessionOptions options = testing_util::test_session_options(backend);
   options.max_tensor_bytes = int64_t{16} << 20;
   return options;
 }
@@ -337,8 +349,8 @@ TEST_P(ConvSweep, OneDnnMatchesReference) {
       base_seed() + static_cast<uint32_t>(group.rank) * 7919u + (group.transposed() ? 104729u : 0u);
   std::mt19937 rng(seed);
   const int wanted = cases_per_group(group.rank);
-  std::map<std::string, int> class_counts;
-  int ran = 0, refused = 0, embedded = 0, bias_only = 0, on_reference = 0;
+  std::map<std::string, int> class_counts, path_counts;
+  int ran = 0, refused = 0;
   for (int attempt = 0; ran < wanted && attempt < wanted * 20; ++attempt) {
     const Drawn drawn = draw(group, rng);
     const SingleConvModel& model = drawn.model;
@@ -360,9 +372,7 @@ TEST_P(ConvSweep, OneDnnMatchesReference) {
     auto report = (*fast)->describe(testing_util::feeds(model, x));
     ASSERT_TRUE(report.ok());
     const std::string& implementation = report->at(0).implementation;
-    embedded += implementation.find("bias-only border") != std::string::npos;
-    bias_only += implementation.rfind("bias only", 0) == 0;
-    on_reference += implementation.rfind("reference", 0) == 0;
+    ++path_counts[path_of(implementation)];
     const std::string diff = testing_util::compare(*actual, *expected, 1e-4, 1e-4);
     ASSERT_TRUE(diff.empty()) << where << "\n  " << implementation << "\n  " << diff;
 
@@ -403,17 +413,31 @@ TEST_P(ConvSweep, OneDnnMatchesReference) {
     EXPECT_GT(class_counts[c], 0) << "no valid case of class '" << c << "'";
   }
   if (group.transposed()) {
-    EXPECT_GT(embedded, 0);
-    EXPECT_GT(bias_only, 0);
+    EXPECT_GT(path_counts["bias only"], 0);
+    // A forced algorithm must really run (where it applies), not only fall back.
+    const DeconvAlgorithm forced = sweep_options(Backend::kOneDnn).deconv_algorithm;
+    const std::map<DeconvAlgorithm, std::string> path_names = {
+        {DeconvAlgorithm::kPrimitive, "onednn deconvolution"},
+        {DeconvAlgorithm::kSubPixel, "subpixel-conv"},
+        {DeconvAlgorithm::kGemmCol2Im, "gemm-col2im"},
+        {DeconvAlgorithm::kDepthwiseDirect, "depthwise-direct"}};
+    if (auto it = path_names.find(forced); it != path_names.end()) {
+      EXPECT_GT(path_counts[it->second], 0) << "the forced algorithm never ran";
+    }
   }
 
   RecordProperty("cases", ran);
   std::string summary = fmt::format(
-      "{}: {} valid configurations agree, {} invalid refused by both with the same message; "
-      "oneDNN paths: {} window + bias-only border, {} bias only, {} on the reference\n",
-      testing::PrintToString(group), ran, refused, embedded, bias_only, on_reference);
+      "{} (ConvTranspose algorithm: {}): {} valid configurations agree, {} invalid refused by "
+      "both with the same message\n  classes:\n",
+      testing::PrintToString(group),
+      deconv_algorithm_name(sweep_options(Backend::kOneDnn).deconv_algorithm), ran, refused);
   for (const auto& [name, count] : class_counts) {
-    summary += fmt::format("    {:40s} {:7d}\n", name, count);
+    summary += fmt::format("    {:50s} {:7d}\n", name, count);
+  }
+  summary += "  paths of the fast backend:\n";
+  for (const auto& [name, count] : path_counts) {
+    summary += fmt::format("    {:50s} {:7d}\n", name, count);
   }
   std::printf("%s", summary.c_str());
 }

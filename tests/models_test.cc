@@ -20,6 +20,7 @@
 #include "ort_lite/importers/onnx_importer.h"
 #include "ort_lite/importers/tensor_io.h"
 #include "ort_lite/session.h"
+#include "test_options.h"
 
 namespace ort_lite {
 namespace {
@@ -158,8 +159,7 @@ TEST_P(Models, MatchTorch) {
   const std::string backend(backend_name(p.backend));
   std::string& cell = summary()[p.model.name][backend];
   cell = "FAIL";
-  SessionOptions options;
-  options.backend = p.backend;
+  SessionOptions options = testing_util::test_session_options(p.backend);
   auto session = Session::load((models_dir() / (p.model.name + ".onnx")).string(), options);
   ASSERT_TRUE(session.ok()) << session.status().to_string();
 

@@ -27,10 +27,12 @@ SingleConvModel deconv_model(Shape x, Shape w, std::map<std::string, AttributeVa
   return m;
 }
 
-std::unique_ptr<Session> make_session(const SingleConvModel& m, Backend backend, int threads = 0) {
+std::unique_ptr<Session> make_session(const SingleConvModel& m, Backend backend, int threads = 0,
+                                      DeconvAlgorithm algorithm = DeconvAlgorithm::kAuto) {
   SessionOptions options;
   options.backend = backend;
   options.threads = threads;
+  options.deconv_algorithm = algorithm;
   auto session = Session::create(testing_util::make_graph(m), options);
   EXPECT_TRUE(session.ok()) << session.status().to_string();
   return session.ok() ? std::move(session).value() : nullptr;
@@ -100,7 +102,8 @@ TEST_P(BothBackends, OutputShapeBeyondFullResult) {
   auto m = deconv_model(
       {1, 1, 3, 3}, {1, 2, 3, 3},
       {{"strides", std::vector<int64_t>{2, 2}}, {"output_shape", std::vector<int64_t>{12, 7}}});
-  auto session = make_session(m, GetParam());
+  // The oneDNN primitive cannot express it: it computes a window and we fill the border.
+  auto session = make_session(m, GetParam(), 0, DeconvAlgorithm::kPrimitive);
   ASSERT_TRUE(session);
   std::mt19937 rng(5);
   const Tensor x = testing_util::random_tensor(m.x_shape, rng);

@@ -96,7 +96,8 @@ Result<PreparedOp> prepare_conv_reference(const PrepareContext& context) {
 Result<PreparedOp> prepare_conv_onednn(const PrepareContext& context) {
   ORTL_ASSIGN_OR_RETURN(ConvProblem problem, resolve(context));
   const Tensor* weights = context.inputs[kW].constant;
-  auto kernel = onednn::make_conv_kernel(problem, weights);
+  auto kernel =
+      onednn::make_conv_kernel(problem, weights, context.options.deconv_algorithm);
   if (kernel.ok()) return prepared(problem, std::move(kernel).value());
   // A valid problem the primitive cannot take (extreme strides or pads) is never refused: the
   // reference computes it, and the report says why.

@@ -37,9 +37,11 @@ PrimitiveAxis map_axis(conv::ConvKind kind, const conv::AxisGeometry& axis);
 std::string why_not_expressible(const std::vector<PrimitiveAxis>& axes,
                                 const conv::ConvProblem& problem);
 
-// The fast kernel. Constant weights are reordered once, here, into the blocked layout the
+// The fast kernel: an algorithm of conv_algorithms.h (ConvTranspose: chosen per layer, or as
+// requested where it applies). Constant weights are packed once, here, into the layout the
 // primitive chose; weights that arrive as run-time inputs are reordered on every run.
 Result<std::unique_ptr<Kernel>> make_conv_kernel(const conv::ConvProblem& problem,
-                                                 const Tensor* constant_weights);
+                                                 const Tensor* constant_weights,
+                                                 DeconvAlgorithm deconv_algorithm);
 
 }  // namespace ort_lite::onednn

@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace ort_lite {
@@ -13,6 +15,30 @@ std::string_view backend_name(Backend backend) {
 std::optional<Backend> backend_from_name(std::string_view name) {
   if (name == "onednn") return Backend::kOneDnn;
   if (name == "reference") return Backend::kReference;
+  return std::nullopt;
+}
+
+namespace {
+constexpr std::pair<DeconvAlgorithm, std::string_view> kDeconvAlgorithms[] = {
+    {DeconvAlgorithm::kAuto, "auto"},
+    {DeconvAlgorithm::kPrimitive, "onednn-deconv"},
+    {DeconvAlgorithm::kSubPixel, "subpixel-conv"},
+    {DeconvAlgorithm::kGemmCol2Im, "gemm-col2im"},
+    {DeconvAlgorithm::kDepthwiseDirect, "depthwise-direct"},
+};
+}  // namespace
+
+std::string_view deconv_algorithm_name(DeconvAlgorithm algorithm) {
+  for (const auto& [value, name] : kDeconvAlgorithms) {
+    if (value == algorithm) return name;
+  }
+  return "?";
+}
+
+std::optional<DeconvAlgorithm> deconv_algorithm_from_name(std::string_view name) {
+  for (const auto& [value, known] : kDeconvAlgorithms) {
+    if (known == name) return value;
+  }
   return std::nullopt;
 }
 
@@ -37,6 +63,10 @@ Status check_session_options(const SessionOptions& options) {
   if (options.plan_cache_size < 1) {
     return invalid_argument(
         fmt::format("plan_cache_size = {} must be >= 1", options.plan_cache_size));
+  }
+  if (deconv_algorithm_name(options.deconv_algorithm) == "?") {
+    return invalid_argument(fmt::format("deconv_algorithm = {} is not a DeconvAlgorithm value",
+                                        static_cast<int>(options.deconv_algorithm)));
   }
   if (options.max_tensor_bytes < 0) {
     return invalid_argument(fmt::format(

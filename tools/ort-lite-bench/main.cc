@@ -632,6 +632,12 @@ int main_impl(int argc, char** argv) {
       ->check(CLI::Range(0, 1000000));
   app.add_option("--backend", backend, "onednn (default) or reference")
       ->check(CLI::IsMember({"onednn", "reference"}));
+  std::string algorithm = "auto";
+  app.add_option("--algorithm", algorithm,
+                 "ConvTranspose algorithm: auto (default, chosen per layer), onednn-deconv, "
+                 "subpixel-conv, gemm-col2im, depthwise-direct")
+      ->check(CLI::IsMember(
+          {"auto", "onednn-deconv", "subpixel-conv", "gemm-col2im", "depthwise-direct"}));
   app.add_flag("--version", version, "print the version and exit");
   app.add_option("model_and_inputs", positional, "MODEL.onnx and its inputs (model mode)");
   try {
@@ -644,6 +650,7 @@ int main_impl(int argc, char** argv) {
     return 0;
   }
   options.session.backend = *backend_from_name(backend);
+  options.session.deconv_algorithm = *deconv_algorithm_from_name(algorithm);
   const int modes = !conv_desc.empty() + !deconv_desc.empty() + suite + !positional.empty();
   if (modes != 1) {
     fmt::print(stderr,

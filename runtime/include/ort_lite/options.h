@@ -17,6 +17,21 @@ enum class Backend {
 std::string_view backend_name(Backend backend);
 std::optional<Backend> backend_from_name(std::string_view name);
 
+// How a ConvTranspose is computed (the result is the same; the speed is not). kAuto picks per
+// layer by the rule in ops/onednn/deconv_algorithm.cc; the others force one where it applies
+// (elsewhere the layer falls back to kAuto's choice and its report says so), for tests and for
+// the benchmark.
+enum class DeconvAlgorithm {
+  kAuto,
+  kPrimitive,        // oneDNN's deconvolution primitive
+  kSubPixel,         // one forward convolution over the input giving all stride phases, then
+                     // an interleaving scatter (kernel == stride is its 1x1 case)
+  kGemmCol2Im,       // one GEMM (1x1 convolution) giving every tap, then a col2im accumulation
+  kDepthwiseDirect,  // depthwise: a channel-vectorized direct loop
+};
+std::string_view deconv_algorithm_name(DeconvAlgorithm algorithm);
+std::optional<DeconvAlgorithm> deconv_algorithm_from_name(std::string_view name);
+
 struct SessionOptions {
   Backend backend = Backend::kOneDnn;
   // Threads for one run. 0: one per core the process may use. At most max_threads(): more
@@ -32,6 +47,7 @@ struct SessionOptions {
   // The largest tensor a plan may create, in bytes; a node whose output would be larger is
   // refused when the plan is prepared. 0: the machine's physical memory.
   int64_t max_tensor_bytes = 0;
+  DeconvAlgorithm deconv_algorithm = DeconvAlgorithm::kAuto;
 };
 
 // The cores this process may use, and the largest SessionOptions::threads accepted.

@@ -25,6 +25,10 @@
 #include "ort_lite/kernel.h"
 #include "ort_lite/ops/attributes.h"
 
+// Hot loops of ours are compiled for AVX-512, AVX2 and baseline x86-64; the loader picks the
+// best the CPU has (GCC/Clang function multi-versioning). Put it on plain functions.
+#define ORTL_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
 namespace ort_lite {
 
 // What a FunctionKernel's function receives.
