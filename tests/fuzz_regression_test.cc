@@ -42,6 +42,15 @@ TEST(FuzzRegression, NodeWithoutOutputsGetsItsOutputsAllocated) {
   EXPECT_TRUE(status.ok()) << status.to_string();
 }
 
+// Found by fuzz_model: a Tile whose repeats hold a 0 beside values near 2^38 and 2^56. The
+// output is empty (so allowed), but planning its copy multiplied the huge strides (UBSan:
+// signed overflow). An empty copy now plans nothing.
+TEST(FuzzRegression, TileToAnEmptyOutputWithHugeRepeats) {
+  const Status status = fuzz::load_and_run_model_bytes(
+      read_bytes(kRegressions / "tile_empty_with_huge_repeats.onnx"));
+  EXPECT_TRUE(status.ok()) << status.to_string();
+}
+
 // Every kept input, whatever its outcome, runs without crashing.
 TEST(FuzzRegression, EveryKeptInputEndsWithoutCrashing) {
   int replayed = 0;

@@ -24,6 +24,8 @@ StridedCopy::StridedCopy(size_t element_size, const Shape& shape,
                          const std::vector<int64_t>& src_strides,
                          const std::vector<int64_t>& dst_strides)
     : element_size_(element_size), count_(ort_lite::element_count(shape)) {
+  // An empty copy moves nothing; its other dims may be huge (their strides would overflow).
+  if (count_ == 0) return;
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == 1) continue;
     // An outer dim whose stride spans exactly this dim in both layouts is one longer dim.
