@@ -371,7 +371,8 @@ TEST_P(ConvSweep, OneDnnMatchesReference) {
     ASSERT_TRUE(fast.ok());
     auto report = (*fast)->describe(testing_util::feeds(model, x));
     ASSERT_TRUE(report.ok());
-    const std::string& implementation = report->at(0).implementation;
+    const std::string implementation =
+        testing_util::implementation_of(*report, model.node.op_type + " 'sweep'");
     ++path_counts[path_of(implementation)];
     const std::string diff = testing_util::compare(*actual, *expected, 1e-4, 1e-4);
     ASSERT_TRUE(diff.empty()) << where << "\n  " << implementation << "\n  " << diff;

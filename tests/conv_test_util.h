@@ -70,6 +70,16 @@ inline std::vector<NamedTensor> feeds(const SingleConvModel& m, const Tensor& x)
   return inputs;
 }
 
+// The implementation the plan chose for the node labelled `label` ("Conv 'n'"); reports also
+// list the layout reorders the plan added, so the node is not always first.
+inline std::string implementation_of(const std::vector<NodeReport>& report,
+                                     const std::string& label) {
+  for (const NodeReport& node : report) {
+    if (node.node == label) return node.implementation;
+  }
+  return "(no node " + label + " in the report)";
+}
+
 // Empty when every |a - e| <= atol + rtol * |e|; otherwise says where and by how much.
 inline std::string compare(const Tensor& actual, const Tensor& expected, double rtol, double atol) {
   if (actual.shape() != expected.shape()) {

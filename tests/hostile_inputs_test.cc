@@ -51,7 +51,8 @@ Outcome run(const SingleConvModel& m, Backend backend, const Tensor& x,
   auto report = (*session)->describe(testing_util::feeds(m, x));
   auto out = (*session)->run(testing_util::feeds(m, x));
   if (!out.ok()) return {out.status(), ""};
-  return {(*out)[0].tensor, report.ok() ? report->at(0).implementation : ""};
+  return {(*out)[0].tensor,
+          report.ok() ? testing_util::implementation_of(*report, m.node.label()) : ""};
 }
 
 // Runs on the reference, on the oneDNN backend's automatic choice, and (for ConvTranspose) on

@@ -37,6 +37,23 @@ void register_elementwise_ops(OpRegistry& registry) {
   registry.add("Where", 9, 22, prepare_where);
   registry.add("Cast", 1, 22, prepare_cast);
   registry.add("CastLike", 15, 22, prepare_cast_like);
+
+  // Layout-blind: they compute on physical shapes, so channels-last values stay so (numpy
+  // broadcasting is the same after the same permutation of every operand). Not the opset 1-6
+  // binary ops and PRelu, whose `axis`/`broadcast` and channel-slope rules name logical axes.
+  auto any_layout = [](const Node&) { return LayoutClass::kElementwise; };
+  auto from_opset_7 = [](const Node& node) {
+    return node.opset >= 7 ? LayoutClass::kElementwise : LayoutClass::kPlain;
+  };
+  for (const char* op :
+       {"Relu", "LeakyRelu", "Elu",  "Selu",  "Sigmoid", "HardSigmoid", "HardSwish",
+        "Tanh", "Softplus",  "Erf",  "Sqrt",  "Neg",     "Abs",         "Exp",
+        "Log",  "Gelu",      "Clip", "Where", "Cast",    "CastLike"}) {
+    registry.set_layout_class(op, any_layout);
+  }
+  for (const char* op : {"Add", "Sub", "Mul", "Div", "Pow", "Equal", "PRelu"}) {
+    registry.set_layout_class(op, from_opset_7);
+  }
 }
 
 }  // namespace ort_lite

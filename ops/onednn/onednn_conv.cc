@@ -76,21 +76,14 @@ std::string why_not_expressible(const std::vector<PrimitiveAxis>& axes, const Co
 
 namespace {
 
-// True when a (N, C, spatial..) tensor has the same bytes plain and channels-last: one channel,
-// or a single spatial cell.
-bool same_in_both_layouts(const Shape& shape) {
-  int64_t spatial = 1;
-  for (size_t i = 2; i < shape.size(); ++i) spatial *= shape[i];
-  return shape[1] == 1 || spatial == 1;
-}
-
-// The Kernel of a Conv/ConvTranspose node: the node's tensors are plain (N, C, spatial..); the
-// algorithm computes on channels-last ones, reordered in and out at this boundary.
+// The Kernel of a Conv/ConvTranspose node. The algorithms compute channels-last; the output is
+// channels-last, and so is the input in a plan (LayoutClass::kChannelsLastData) unless it is
+// given plain, when it is reordered here.
 class OneDnnConvKernel final : public Kernel {
  public:
   static Result<std::unique_ptr<Kernel>> create(const ConvProblem& problem,
                                                 const Tensor* constant_weights,
-                                                DeconvAlgorithm requested);
+                                                DeconvAlgorithm requested, Layout src_layout);
 
   Status run(std::span<const Tensor> inputs, std::span<Tensor> outputs,
              std::span<std::byte> scratch) const override;
@@ -100,9 +93,9 @@ class OneDnnConvKernel final : public Kernel {
  private:
   ConvProblem problem_;
   std::unique_ptr<ChannelsLastConv> algorithm_;
-  bool reorder_src_ = false, reorder_dst_ = false;
-  memory::desc src_plain_, src_channels_last_, dst_plain_, dst_channels_last_;
-  ScratchSlot src_slot_, dst_slot_, algorithm_slot_;
+  bool reorder_src_ = false;
+  memory::desc src_plain_, src_channels_last_;
+  ScratchSlot src_slot_, algorithm_slot_;
   size_t scratch_bytes_ = 0;
   std::string implementation_;
 };
@@ -124,7 +117,8 @@ Result<std::unique_ptr<ChannelsLastConv>> make_algorithm(DeconvAlgorithm algorit
 
 Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
                                                          const Tensor* constant_weights,
-                                                         DeconvAlgorithm requested) {
+                                                         DeconvAlgorithm requested,
+                                                         Layout src_layout) {
   auto kernel = std::make_unique<OneDnnConvKernel>();
   kernel->problem_ = p;
   std::string note;
@@ -143,26 +137,22 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
   if (!made.ok()) return made.status();
   kernel->algorithm_ = std::move(made).value();
 
-  try {
-    const Shape in = p.input_shape(), out = p.output_shape();
-    kernel->reorder_src_ = !same_in_both_layouts(in);
-    kernel->reorder_dst_ = !same_in_both_layouts(out);
-    kernel->src_plain_ = plain_desc(in);
-    kernel->src_channels_last_ = channels_last_desc(in);
-    kernel->dst_plain_ = plain_desc(out);
-    kernel->dst_channels_last_ = channels_last_desc(out);
-  } catch (const dnnl::error& e) {
-    return unsupported(fmt::format("oneDNN cannot describe {}: {}", p.to_string(), e.what()));
-  }
+  const Shape in = p.input_shape();
+  kernel->reorder_src_ = src_layout == Layout::kPlain && !same_bytes_in_both_layouts(in);
   ScratchLayout layout;
-  if (kernel->reorder_src_) kernel->src_slot_ = layout.add(kernel->src_plain_.get_size());
-  if (kernel->reorder_dst_) kernel->dst_slot_ = layout.add(kernel->dst_plain_.get_size());
+  if (kernel->reorder_src_) {
+    try {
+      kernel->src_plain_ = plain_desc(in);
+      kernel->src_channels_last_ = channels_last_desc(in);
+    } catch (const dnnl::error& e) {
+      return unsupported(fmt::format("oneDNN cannot describe {}: {}", p.to_string(), e.what()));
+    }
+    kernel->src_slot_ = layout.add(kernel->src_plain_.get_size());
+  }
   kernel->algorithm_slot_ = layout.add(kernel->algorithm_->scratch_bytes());
   kernel->scratch_bytes_ = layout.total();
   kernel->implementation_ = kernel->algorithm_->describe();
-  if (kernel->reorder_src_ || kernel->reorder_dst_) {
-    kernel->implementation_ += "; channels-last inside, reordered at the node";
-  }
+  if (kernel->reorder_src_) kernel->implementation_ += "; plain input reordered at the node";
   if (!note.empty()) kernel->implementation_ += " [" + note + "]";
   return std::unique_ptr<Kernel>(std::move(kernel));
 }
@@ -181,7 +171,7 @@ Status OneDnnConvKernel::run(std::span<const Tensor> inputs, std::span<Tensor> o
       stream.wait();
       x = converted;
     }
-    void* y = reorder_dst_ ? dst_slot_.at(scratch.data()) : outputs[0].raw_data();
+    void* y = outputs[0].raw_data();
     ChannelsLastConv::Args args;
     args.x = static_cast<const float*>(x);
     args.weights = inputs[1].data<float>();
@@ -189,11 +179,6 @@ Status OneDnnConvKernel::run(std::span<const Tensor> inputs, std::span<Tensor> o
     args.y = static_cast<float*>(y);
     args.scratch = static_cast<std::byte*>(algorithm_slot_.at(scratch.data()));
     algorithm_->run(args, stream);
-    if (reorder_dst_) {
-      memory from(dst_channels_last_, engine, y), to(dst_plain_, engine, outputs[0].raw_data());
-      dnnl::reorder(from, to).execute(stream, from, to);
-      stream.wait();
-    }
   } catch (const dnnl::error& e) {
     return internal_error(
         fmt::format("oneDNN failed running {}: {}", problem_.to_string(), e.what()));
@@ -205,8 +190,9 @@ Status OneDnnConvKernel::run(std::span<const Tensor> inputs, std::span<Tensor> o
 
 Result<std::unique_ptr<Kernel>> make_conv_kernel(const ConvProblem& problem,
                                                  const Tensor* constant_weights,
-                                                 DeconvAlgorithm deconv_algorithm) {
-  return OneDnnConvKernel::create(problem, constant_weights, deconv_algorithm);
+                                                 DeconvAlgorithm deconv_algorithm,
+                                                 Layout src_layout) {
+  return OneDnnConvKernel::create(problem, constant_weights, deconv_algorithm, src_layout);
 }
 
 }  // namespace ort_lite::onednn

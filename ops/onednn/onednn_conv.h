@@ -39,9 +39,11 @@ std::string why_not_expressible(const std::vector<PrimitiveAxis>& axes,
 
 // The fast kernel: an algorithm of conv_algorithms.h (ConvTranspose: chosen per layer, or as
 // requested where it applies). Constant weights are packed once, here, into the layout the
-// primitive chose; weights that arrive as run-time inputs are reordered on every run.
+// primitive chose; weights that arrive as run-time inputs are reordered on every run. X
+// arrives in `src_layout`; Y is written channels-last.
 Result<std::unique_ptr<Kernel>> make_conv_kernel(const conv::ConvProblem& problem,
                                                  const Tensor* constant_weights,
-                                                 DeconvAlgorithm deconv_algorithm);
+                                                 DeconvAlgorithm deconv_algorithm,
+                                                 Layout src_layout);
 
 }  // namespace ort_lite::onednn

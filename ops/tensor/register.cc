@@ -10,6 +10,10 @@ void register_tensor_ops(OpRegistry& registry) {
   using namespace tensor_ops;
   registry.add("Identity", 1, 22, prepare_identity);
   registry.add("Dropout", 1, 22, prepare_dropout);
+  // Element by element: they keep a channels-last value channels-last (layout.h).
+  for (const char* op : {"Identity", "Dropout"}) {
+    registry.set_layout_class(op, [](const Node&) { return LayoutClass::kElementwise; });
+  }
   registry.add("Reshape", 1, 22, prepare_reshape);
   registry.add("Flatten", 1, 22, prepare_flatten);
   registry.add("Squeeze", 1, 22, prepare_squeeze);

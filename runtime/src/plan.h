@@ -1,8 +1,14 @@
 // Plan: a graph prepared for one set of input shapes. Immutable after build(); run() is const
 // and may be called from many threads at once (each call owns its intermediate tensors).
+//
+// build() walks the nodes in order and, for each: converts its inputs to the layouts the op
+// takes (layout.h; a reorder or relabel step, cached per value), prepares its kernel, and
+// folds it into constants when every input is known. Graph outputs are converted back to
+// plain at the end.
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ort_lite/kernel.h"
@@ -13,28 +19,29 @@ namespace ort_lite {
 class Plan {
  public:
   // `input_types` follows graph.inputs; `known_inputs` too, holding the values of inputs that
-  // count as known at prepare time (empty() for the others). Every node is prepared: attributes
-  // checked, output
-  // shapes inferred, weights packed, primitives created.
+  // count as known at prepare time (empty() for the others).
   static Result<std::unique_ptr<Plan>> build(const Graph& graph, const OpRegistry& registry,
                                              const SessionOptions& options,
                                              const std::vector<TensorType>& input_types,
                                              const std::vector<Tensor>& known_inputs,
                                              bool* needed_unknown_value = nullptr);
 
-  // `inputs` follows graph.inputs and must match the types the plan was built for.
-  // With `profile`, each step's wall time is recorded there.
+  // `inputs` follows graph.inputs and must match the types the plan was built for. With
+  // `profile`, each step's wall time is recorded there.
   Result<std::vector<Tensor>> run(const std::vector<Tensor>& inputs,
                                   RunProfile* profile = nullptr) const;
   const std::vector<NodeReport>& report() const { return report_; }
 
  private:
+  friend class PlanBuilder;
+
   struct Step {
-    const Node* node = nullptr;
-    std::vector<int> inputs;   // value slots; -1 for an omitted optional input
-    std::vector<int> outputs;  // value slots; -1 for an omitted optional output
-    std::vector<TensorType> output_types;
-    std::vector<int> release_after;  // slots whose last reader is this step
+    std::string label;                     // "Conv 'conv1'", "Reorder 'x' (plain -> channels-last)"
+    std::string op_type;                   // "Conv", "Reorder"
+    std::vector<int> inputs;               // value slots; -1 for an omitted optional input
+    std::vector<int> outputs;              // value slots; -1 for an omitted optional output
+    std::vector<TensorType> output_types;  // physical (as the tensors are allocated)
+    std::vector<int> release_after;        // slots whose last reader is this step
     std::unique_ptr<Kernel> kernel;
     bool kernel_sets_outputs = false;
     std::string implementation;  // the kernel's, kept for reports and profiles

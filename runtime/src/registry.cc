@@ -26,6 +26,12 @@ const OpDefinition* OpRegistry::find(const std::string& domain, const std::strin
   return nullptr;
 }
 
+void OpRegistry::set_layout_class(const std::string& op_type, LayoutClassFn layout_class) {
+  for (auto& def : definitions_) {
+    if (def.op_type == op_type) def.layout_class = layout_class;
+  }
+}
+
 bool OpRegistry::knows(const std::string& domain, const std::string& op_type) const {
   const std::string d = normalized(domain);
   return std::any_of(definitions_.begin(), definitions_.end(), [&](const OpDefinition& def) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ort_lite/graph.h"
+#include "ort_lite/layout.h"
 #include "ort_lite/options.h"
 #include "ort_lite/status.h"
 #include "ort_lite/tensor.h"
@@ -28,9 +29,22 @@ struct TensorType {
 
 struct PrepareInput {
   bool present = false;              // false: an omitted optional input
-  TensorType type;                   // valid when present
+  TensorType type;                   // valid when present (see LayoutClass for which shape)
   const Tensor* constant = nullptr;  // the value, when it is known at prepare time
+  Layout layout = Layout::kPlain;    // how the bytes arrive
 };
+
+// How an op treats activation layouts (layout.h); the plan converts inputs accordingly.
+enum class LayoutClass : uint8_t {
+  kPlain,             // every input arrives plain; types are logical (the default)
+  kElementwise,       // layout-blind: every input arrives in the op's layout and its type is the
+                      // physical one (the op computes on physical shapes, which broadcast alike)
+  kNative,            // each input keeps its layout (PrepareInput::layout), types are logical, and
+                      // the op states its outputs' layouts (PreparedOp::output_layouts)
+  kChannelsLastData,  // input 0 arrives channels-last (when rank >= 3), the others plain;
+                      // types are logical and the op states its outputs' layouts (Conv)
+};
+using LayoutClassFn = LayoutClass (*)(const Node& node);
 
 struct PrepareContext {
   const Node& node;
@@ -70,6 +84,8 @@ struct PreparedOp {
   // The kernel sets its outputs itself (e.g. to alias an input buffer: Identity, Reshape)
   // instead of writing into outputs the runtime allocated.
   bool kernel_sets_outputs = false;
+  // LayoutClass::kNative ops: each output's layout (empty: all plain). `outputs` stay logical.
+  std::vector<Layout> output_layouts;
 };
 
 using PrepareFn = Result<PreparedOp> (*)(const PrepareContext&);
@@ -81,7 +97,12 @@ struct OpDefinition {
   int64_t last_opset = 22;
   PrepareFn prepare = nullptr;            // the default (fast) implementation
   PrepareFn prepare_reference = nullptr;  // optional: the plain reference implementation
+  LayoutClassFn layout_class = nullptr;   // nullptr: LayoutClass::kPlain (the fast one only)
 };
+
+// Makes the kernel that converts a (logical) tensor type between layouts.
+using ReorderFactory = std::unique_ptr<Kernel> (*)(const TensorType& logical, Layout from,
+                                                   Layout to);
 
 // The explicit list of ops a session can run (filled by ops/'s register_builtin_ops()).
 class OpRegistry {
@@ -98,9 +119,16 @@ class OpRegistry {
   // Whether any opset of op_type is known (to tell "unsupported opset" from "unknown op").
   bool knows(const std::string& domain, const std::string& op_type) const;
   const std::vector<OpDefinition>& definitions() const { return definitions_; }
+  // Sets the layout class of every definition of op_type added so far.
+  void set_layout_class(const std::string& op_type, LayoutClassFn layout_class);
+
+  // The kernel that converts layouts (a oneDNN reorder, from ops/).
+  void set_reorder_factory(ReorderFactory factory) { reorder_factory_ = factory; }
+  ReorderFactory reorder_factory() const { return reorder_factory_; }
 
  private:
   std::vector<OpDefinition> definitions_;
+  ReorderFactory reorder_factory_ = nullptr;
 };
 
 }  // namespace ort_lite

@@ -1,0 +1,32 @@
+#include "ort_lite/layout.h"
+
+namespace ort_lite {
+
+std::string_view layout_name(Layout layout) {
+  return layout == Layout::kChannelsLast ? "channels-last" : "plain";
+}
+
+Shape physical_shape(const Shape& logical, Layout layout) {
+  if (layout == Layout::kPlain || logical.size() < 3) return logical;
+  Shape physical{logical[0]};
+  physical.insert(physical.end(), logical.begin() + 2, logical.end());
+  physical.push_back(logical[1]);
+  return physical;
+}
+
+Shape logical_shape(const Shape& physical, Layout layout) {
+  if (layout == Layout::kPlain || physical.size() < 3) return physical;
+  Shape logical{physical[0], physical.back()};
+  logical.insert(logical.end(), physical.begin() + 1, physical.end() - 1);
+  return logical;
+}
+
+bool same_bytes_in_both_layouts(const Shape& logical) {
+  if (logical.size() < 3 || logical[1] == 1) return true;
+  for (size_t i = 2; i < logical.size(); ++i) {
+    if (logical[i] != 1) return false;
+  }
+  return true;
+}
+
+}  // namespace ort_lite
