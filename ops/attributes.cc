@@ -70,6 +70,10 @@ Result<std::vector<int64_t>> AttributeReader::get_ints(const std::string& name) 
 }
 
 Status AttributeReader::check_known(std::initializer_list<std::string_view> known) const {
+  return check_known(std::span<const std::string_view>(known.begin(), known.size()));
+}
+
+Status AttributeReader::check_known(std::span<const std::string_view> known) const {
   for (const auto& [name, value] : node_.attributes) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       return error(StatusCode::kUnsupported, name,

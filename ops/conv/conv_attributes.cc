@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include "ort_lite/ops/attributes.h"
+#include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/conv_problem.h"
 
 namespace ort_lite::conv {
@@ -13,13 +14,16 @@ Result<ConvAttributes> parse_conv_attributes(const Node& node) {
   AttributeReader reader(node);
   ConvAttributes a;
   a.kind = node.op_type == "ConvTranspose" ? ConvKind::kConvTranspose : ConvKind::kConv;
-  if (a.kind == ConvKind::kConv) {
-    ORTL_RETURN_IF_ERROR(
-        reader.check_known({"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}));
-  } else {
-    ORTL_RETURN_IF_ERROR(reader.check_known({"auto_pad", "dilations", "group", "kernel_shape",
-                                             "output_padding", "output_shape", "pads", "strides"}));
+  std::vector<std::string_view> known = {"auto_pad",     "dilations", "group",
+                                         "kernel_shape", "pads",      "strides"};
+  if (a.kind == ConvKind::kConvTranspose)
+    known.insert(known.end(), {"output_padding", "output_shape"});
+  if (node.domain == kOrtLiteDomain) {
+    // A fused node of ort-lite's rewrites (conv_fusion.h).
+    known.insert(known.end(), {"activation", "activation_alpha", "activation_beta",
+                               "activation_approximate", "residual"});
   }
+  ORTL_RETURN_IF_ERROR(reader.check_known(known));
 
   ORTL_ASSIGN_OR_RETURN(std::string auto_pad, reader.get_string("auto_pad", "NOTSET"));
   auto parsed = auto_pad_from_string(auto_pad);

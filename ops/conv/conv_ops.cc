@@ -4,7 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
+#include "elementwise/elementwise_ops.h"
 #include "onednn/onednn_conv.h"
+#include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/conv_problem.h"
 #include "ort_lite/ops/conv_reference.h"
 #include "ort_lite/ops/op_support.h"
@@ -13,18 +17,28 @@ namespace ort_lite::conv {
 
 namespace {
 
-// Input positions, as the ONNX spec names them.
-constexpr size_t kX = 0, kW = 1, kB = 2;
+// Input positions, as the ONNX spec names them; a fused node (conv_fusion.h) adds the residual.
+constexpr size_t kX = 0, kW = 1, kB = 2, kResidual = 3;
+
+struct Resolved {
+  ConvProblem problem;
+  ConvFusion fusion;
+  TensorType residual;  // when fusion.residual
+};
 
 // The checks and geometry both implementations share.
-Result<ConvProblem> resolve(const PrepareContext& context) {
+Result<Resolved> resolve(const PrepareContext& context) {
   const Node& node = context.node;
   const auto& in = context.inputs;
-  if (in.size() < 2 || in.size() > 3 || !in[kX].present || !in[kW].present) {
-    return invalid_model(fmt::format("{}: takes inputs X, W and optionally B; got {} inputs",
-                                     node.label(), node.inputs.size()));
+  ORTL_ASSIGN_OR_RETURN(ConvFusion fusion, parse_conv_fusion(node));
+  const size_t max_inputs = fusion.residual ? 4 : 3;
+  if (in.size() < 2 || in.size() > max_inputs || !in[kX].present || !in[kW].present ||
+      (fusion.residual && (in.size() < 4 || !in[kResidual].present))) {
+    return invalid_model(fmt::format("{}: takes inputs X, W and optionally B{}; got {} inputs",
+                                     node.label(), fusion.residual ? ", then the residual" : "",
+                                     node.inputs.size()));
   }
-  const char* names[] = {"X", "W", "B"};
+  const char* names[] = {"X", "W", "B", "residual"};
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i].present && in[i].type.dtype != DType::kFloat32) {
       return unsupported(fmt::format("{}: input {} ('{}') is {}; only float32 is supported",
@@ -37,15 +51,18 @@ Result<ConvProblem> resolve(const PrepareContext& context) {
   if (in.size() > kB && in[kB].present) bias = in[kB].type.shape;
   const auto policy = context.options.legacy_output_shape_padding ? OutputShapePadding::kLegacy
                                                                   : OutputShapePadding::kSpec;
-  ORTL_ASSIGN_OR_RETURN(
-      ConvProblem problem,
-      resolve_conv_problem(node, attributes, in[kX].type.shape, in[kW].type.shape, bias, policy));
+  Resolved r;
+  ORTL_ASSIGN_OR_RETURN(r.problem, resolve_conv_problem(node, attributes, in[kX].type.shape,
+                                                        in[kW].type.shape, bias, policy));
   // Before any kernel sees the sizes: a hostile model must not reach oneDNN with them.
-  if (Status fits = check_output_fits({DType::kFloat32, problem.output_shape()}, context.options);
+  if (Status fits = check_output_fits({DType::kFloat32, r.problem.output_shape()}, context.options);
       !fits.ok()) {
-    return fits.with_context(fmt::format("{}: output '{}'", node.label(), node.outputs[0]));
+    return fits.with_context(
+        fmt::format("{}: output '{}'", node.label(), node.outputs.empty() ? "" : node.outputs[0]));
   }
-  return problem;
+  r.fusion = fusion;
+  if (fusion.residual) r.residual = in[kResidual].type;
+  return r;
 }
 
 PreparedOp prepared(const ConvProblem& problem, std::unique_ptr<Kernel> kernel) {
@@ -128,35 +145,166 @@ std::unique_ptr<Kernel> reference_kernel(const ConvProblem& problem, const Tenso
       std::move(implementation));
 }
 
+// Y = activation(conv(X) + residual) as the unfused ops compute it: the conv kernel, then the
+// Add and the activation ops' own kernels (ops/elementwise). The oracle's way, and the fast
+// path's for a residual that broadcasts (the fused passes take equal shapes only).
+class CompositeFusionKernel final : public Kernel {
+ public:
+  static Result<std::unique_ptr<Kernel>> create(std::unique_ptr<Kernel> conv, const Resolved& r,
+                                                const PrepareContext& context, Layout layout);
+  Status run(std::span<const Tensor> inputs, std::span<Tensor> outputs,
+             std::span<std::byte> scratch) const override {
+    Tensor y = outputs[0];
+    if (add_ || activation_) y = Tensor(y.dtype(), y.shape());  // the conv's own result
+    ORTL_RETURN_IF_ERROR(conv_->run(inputs.first(3), std::span<Tensor>(&y, 1), scratch));
+    if (add_) {
+      Tensor sum = activation_ ? Tensor(y.dtype(), y.shape()) : outputs[0];
+      const Tensor operands[] = {y, inputs[kResidual]};
+      ORTL_RETURN_IF_ERROR(add_->run(operands, std::span<Tensor>(&sum, 1), {}));
+      y = sum;
+    }
+    if (activation_) ORTL_RETURN_IF_ERROR(activation_->run({&y, 1}, outputs.first(1), {}));
+    return Status::Ok();
+  }
+  size_t scratch_bytes() const override { return conv_->scratch_bytes(); }
+  std::string implementation() const override { return implementation_; }
+
+ private:
+  std::unique_ptr<Kernel> conv_, add_, activation_;
+  std::string implementation_;
+};
+
+// The activation as the ONNX node it was folded from.
+Node activation_node(const Activation& a) {
+  Node node;
+  node.name = "fused " + a.op_type;
+  node.op_type = a.op_type;
+  node.opset = a.op_type == "Gelu" ? 20 : a.op_type == "HardSwish" ? 14 : 17;
+  if (a.op_type == "Clip") {
+    node.opset = 6;  // the attribute form
+    node.attributes["min"] = a.alpha;
+    node.attributes["max"] = a.beta;
+  } else if (a.op_type == "LeakyRelu" || a.op_type == "Elu") {
+    node.attributes["alpha"] = a.alpha;
+  } else if (a.op_type == "Selu") {
+    node.attributes["alpha"] = a.alpha;
+    node.attributes["gamma"] = a.beta;
+  } else if (a.op_type == "HardSigmoid") {
+    node.attributes["alpha"] = a.alpha;
+    node.attributes["beta"] = a.beta;
+  } else if (a.op_type == "Gelu") {
+    node.attributes["approximate"] = a.approximate;
+  }
+  node.inputs = {"x"};
+  node.outputs = {"y"};
+  return node;
+}
+
+PrepareFn activation_prepare(const std::string& op_type) {
+  using namespace elementwise;
+  static const std::map<std::string, PrepareFn> kPrepare = {{"Relu", prepare_relu},
+                                                            {"LeakyRelu", prepare_leaky_relu},
+                                                            {"Elu", prepare_elu},
+                                                            {"Selu", prepare_selu},
+                                                            {"Sigmoid", prepare_sigmoid},
+                                                            {"HardSigmoid", prepare_hard_sigmoid},
+                                                            {"HardSwish", prepare_hard_swish},
+                                                            {"Tanh", prepare_tanh},
+                                                            {"Softplus", prepare_softplus},
+                                                            {"Gelu", prepare_gelu},
+                                                            {"Clip", prepare_clip_attributes}};
+  auto it = kPrepare.find(op_type);
+  return it == kPrepare.end() ? nullptr : it->second;
+}
+
+Result<std::unique_ptr<Kernel>> CompositeFusionKernel::create(std::unique_ptr<Kernel> conv,
+                                                              const Resolved& r,
+                                                              const PrepareContext& context,
+                                                              Layout layout) {
+  auto kernel = std::make_unique<CompositeFusionKernel>();
+  kernel->implementation_ = conv->implementation();
+  kernel->conv_ = std::move(conv);
+  // The elementwise kernels see the tensors as they are: physical shapes in `layout`.
+  const TensorType y{DType::kFloat32, physical_shape(r.problem.output_shape(), layout)};
+  TensorType sum = y;
+  if (r.fusion.residual) {
+    Node add;
+    add.name = "fused Add";
+    add.op_type = "Add";
+    add.opset = 17;
+    add.inputs = {"a", "b"};
+    add.outputs = {"y"};
+    PrepareInput a{true, y, nullptr, layout},
+        b{true, context.inputs[kResidual].type, nullptr, layout};
+    if (layout == Layout::kChannelsLast) {
+      b.type.shape = physical_shape(b.type.shape, layout);
+    }
+    PrepareContext add_context{add, {a, b}, context.options, nullptr};
+    ORTL_ASSIGN_OR_RETURN(PreparedOp prepared, elementwise::prepare_add(add_context));
+    if (prepared.outputs[0] != y) {
+      return invalid_argument(
+          fmt::format("{}: the residual {} does not broadcast to the output {} without growing it",
+                      context.node.label(), shape_to_string(r.residual.shape),
+                      shape_to_string(r.problem.output_shape())));
+    }
+    kernel->add_ = std::move(prepared.kernel);
+    kernel->implementation_ += " + residual add";
+  }
+  if (r.fusion.activation) {
+    const Node node = activation_node(*r.fusion.activation);
+    PrepareFn prepare = activation_prepare(node.op_type);
+    if (!prepare) return internal_error("no kernel for fused " + node.op_type);
+    PrepareContext act_context{
+        node, {PrepareInput{true, sum, nullptr, layout}}, context.options, nullptr};
+    ORTL_ASSIGN_OR_RETURN(PreparedOp prepared, prepare(act_context));
+    kernel->activation_ = std::move(prepared.kernel);
+    kernel->implementation_ += " + " + node.op_type;
+  }
+  return std::unique_ptr<Kernel>(std::move(kernel));
+}
+
+// The node's prepared op around a conv kernel computing `layout` tensors: adds the fusion
+// through the composite when the kernel itself does not compute it.
+Result<PreparedOp> finish(const Resolved& r, const PrepareContext& context,
+                          std::unique_ptr<Kernel> conv, bool conv_fuses, Layout layout) {
+  PreparedOp op = prepared(r.problem, std::move(conv));
+  if (r.fusion.any() && !conv_fuses) {
+    ORTL_ASSIGN_OR_RETURN(op.kernel,
+                          CompositeFusionKernel::create(std::move(op.kernel), r, context, layout));
+  }
+  op.output_layouts = {layout};
+  return op;
+}
+
 }  // namespace
 
 Result<PreparedOp> prepare_conv_reference(const PrepareContext& context) {
-  ORTL_ASSIGN_OR_RETURN(ConvProblem problem, resolve(context));
-  return prepared(problem, reference_kernel(problem, context.inputs[kW].constant));
+  ORTL_ASSIGN_OR_RETURN(Resolved r, resolve(context));
+  return finish(r, context, reference_kernel(r.problem, context.inputs[kW].constant), false,
+                Layout::kPlain);
 }
 
 Result<PreparedOp> prepare_conv_onednn(const PrepareContext& context) {
-  ORTL_ASSIGN_OR_RETURN(ConvProblem problem, resolve(context));
+  ORTL_ASSIGN_OR_RETURN(Resolved r, resolve(context));
   const Tensor* weights = context.inputs[kW].constant;
-  auto kernel = onednn::make_conv_kernel(problem, weights, context.options.deconv_algorithm,
-                                         context.inputs[kX].layout);
-  if (kernel.ok()) {
-    PreparedOp op = prepared(problem, std::move(kernel).value());
-    op.output_layouts = {Layout::kChannelsLast};
-    return op;
-  }
+  const Layout layout = context.inputs[kX].layout;
+  // The fused passes take a residual of the output's own shape; one that broadcasts goes
+  // through the composite.
+  const bool fuses = !r.fusion.residual || r.residual.shape == r.problem.output_shape();
+  auto kernel = onednn::make_conv_kernel(r.problem, weights, context.options.deconv_algorithm,
+                                         layout, fuses ? r.fusion : ConvFusion{});
+  if (kernel.ok()) return finish(r, context, std::move(kernel).value(), fuses, layout);
   // A valid problem the primitive cannot take (extreme strides or pads) is never refused: the
   // reference computes it, and the report says why.
   if (kernel.status().code() != StatusCode::kUnsupported) {
     return kernel.status().with_context(context.node.label());
   }
-  PreparedOp op = prepared(
-      problem, reference_kernel(problem, weights, "reference (" + kernel.status().message() + ")"));
-  if (context.inputs[kX].layout == Layout::kChannelsLast) {
-    op.kernel = std::make_unique<ChannelsLastAdapter>(std::move(op.kernel), problem);
-    op.output_layouts = {Layout::kChannelsLast};
+  std::unique_ptr<Kernel> reference =
+      reference_kernel(r.problem, weights, "reference (" + kernel.status().message() + ")");
+  if (layout == Layout::kChannelsLast) {
+    reference = std::make_unique<ChannelsLastAdapter>(std::move(reference), r.problem);
   }
-  return op;
+  return finish(r, context, std::move(reference), false, layout);
 }
 
 }  // namespace ort_lite::conv
@@ -168,6 +316,9 @@ void register_conv_ops(OpRegistry& registry) {
   // the types, and opset 11 made kernel_shape inferable, which we always allow).
   for (const char* op : {"Conv", "ConvTranspose"}) {
     registry.add(op, 1, 22, conv::prepare_conv_onednn, conv::prepare_conv_reference);
+    // Fused nodes of ort-lite's rewrites (conv_fusion.h): the conv plus residual / activation.
+    registry.add(OpDefinition{conv::kOrtLiteDomain, op, 1, 1, conv::prepare_conv_onednn,
+                              conv::prepare_conv_reference});
     registry.set_layout_class(op, [](const Node&) { return LayoutClass::kChannelsLastData; });
   }
 }

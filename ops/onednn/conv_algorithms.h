@@ -22,6 +22,7 @@
 
 #include <dnnl.hpp>
 
+#include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/conv_problem.h"
 #include "ort_lite/options.h"
 #include "ort_lite/status.h"
@@ -32,22 +33,27 @@ namespace ort_lite::onednn {
 class ChannelsLastConv {
  public:
   struct Args {
-    const float* x = nullptr;        // (N, in.., C) dense
-    const float* weights = nullptr;  // the ONNX weight, for algorithms that did not pack it
-    const float* bias = nullptr;     // M values, or nullptr
-    float* y = nullptr;              // (N, out.., M) dense, every cell written
-    std::byte* scratch = nullptr;    // scratch_bytes(), 64-byte aligned
+    const float* x = nullptr;         // (N, in.., C) dense
+    const float* weights = nullptr;   // the ONNX weight, for algorithms that did not pack it
+    const float* bias = nullptr;      // M values, or nullptr
+    float* y = nullptr;               // (N, out.., M) dense, every cell written
+    const float* residual = nullptr;  // like y, when the algorithm fused a residual add
+    std::byte* scratch = nullptr;     // scratch_bytes(), 64-byte aligned
   };
   virtual ~ChannelsLastConv() = default;
   virtual void run(const Args& args, dnnl::stream& stream) const = 0;
   virtual size_t scratch_bytes() const = 0;
+  // Whether run() already applied the fusion it was created with (else the caller does).
+  virtual bool fused_post_ops() const { return false; }
   // For reports: "subpixel-conv: brgconv:avx512_core 4 phases x 64 channels, weights Acdb64a".
   virtual std::string describe() const = 0;
 };
 
 // `weights` may be nullptr (a run-time input, reordered on every run) for the primitive only.
+// The primitive carries `fusion` as post-ops where it can (not with a bias-only border).
 Result<std::unique_ptr<ChannelsLastConv>> make_primitive_conv(const conv::ConvProblem& problem,
-                                                              const Tensor* weights);
+                                                              const Tensor* weights,
+                                                              const conv::ConvFusion& fusion = {});
 Result<std::unique_ptr<ChannelsLastConv>> make_subpixel_deconv(const conv::ConvProblem& problem,
                                                                const Tensor& weights);
 Result<std::unique_ptr<ChannelsLastConv>> make_gemm_col2im_deconv(const conv::ConvProblem& problem,

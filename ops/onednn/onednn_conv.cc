@@ -2,6 +2,8 @@
 
 #include "onednn/conv_algorithms.h"
 #include "onednn/onednn_common.h"
+#include "onednn/post_ops.h"
+#include "ort_lite/ops/op_support.h"
 
 #include <algorithm>
 #include <cstring>
@@ -76,14 +78,16 @@ std::string why_not_expressible(const std::vector<PrimitiveAxis>& axes, const Co
 
 namespace {
 
-// The Kernel of a Conv/ConvTranspose node. The algorithms compute channels-last; the output is
-// channels-last, and so is the input in a plan (LayoutClass::kChannelsLastData) unless it is
-// given plain, when it is reordered here.
+// The Kernel of a Conv/ConvTranspose node (fused or not). The algorithms compute channels-last.
+// In a plan X (and the residual) arrive channels-last (LayoutClass::kChannelsLastData) and Y
+// leaves so; given plain (layouts switched off), X is reordered in and Y out here, and the
+// residual stays plain like Y.
 class OneDnnConvKernel final : public Kernel {
  public:
   static Result<std::unique_ptr<Kernel>> create(const ConvProblem& problem,
                                                 const Tensor* constant_weights,
-                                                DeconvAlgorithm requested, Layout src_layout);
+                                                DeconvAlgorithm requested, Layout layout,
+                                                const conv::ConvFusion& fusion);
 
   Status run(std::span<const Tensor> inputs, std::span<Tensor> outputs,
              std::span<std::byte> scratch) const override;
@@ -92,17 +96,20 @@ class OneDnnConvKernel final : public Kernel {
 
  private:
   ConvProblem problem_;
+  conv::ConvFusion fusion_;
   std::unique_ptr<ChannelsLastConv> algorithm_;
-  bool reorder_src_ = false;
-  memory::desc src_plain_, src_channels_last_;
-  ScratchSlot src_slot_, algorithm_slot_;
+  std::unique_ptr<PostOpsPass> post_ops_;  // when the algorithm did not fuse them
+  bool reorder_src_ = false, reorder_dst_ = false;
+  memory::desc src_plain_, src_channels_last_, dst_plain_, dst_channels_last_;
+  ScratchSlot src_slot_, dst_slot_, algorithm_slot_;
   size_t scratch_bytes_ = 0;
   std::string implementation_;
 };
 
 Result<std::unique_ptr<ChannelsLastConv>> make_algorithm(DeconvAlgorithm algorithm,
                                                          const ConvProblem& p,
-                                                         const Tensor* weights) {
+                                                         const Tensor* weights,
+                                                         const conv::ConvFusion& fusion) {
   switch (algorithm) {
     case DeconvAlgorithm::kSubPixel:
       return make_subpixel_deconv(p, *weights);
@@ -111,16 +118,17 @@ Result<std::unique_ptr<ChannelsLastConv>> make_algorithm(DeconvAlgorithm algorit
     case DeconvAlgorithm::kDepthwiseDirect:
       return make_depthwise_deconv(p, *weights);
     default:
-      return make_primitive_conv(p, weights);
+      return make_primitive_conv(p, weights, fusion);
   }
 }
 
 Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
                                                          const Tensor* constant_weights,
-                                                         DeconvAlgorithm requested,
-                                                         Layout src_layout) {
+                                                         DeconvAlgorithm requested, Layout layout,
+                                                         const conv::ConvFusion& fusion) {
   auto kernel = std::make_unique<OneDnnConvKernel>();
   kernel->problem_ = p;
+  kernel->fusion_ = fusion;
   std::string note;
   DeconvAlgorithm algorithm = DeconvAlgorithm::kPrimitive;
   if (p.kind == ConvKind::kConvTranspose) {
@@ -128,31 +136,45 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
     algorithm = choice.algorithm;
     note = choice.note;
   }
-  auto made = make_algorithm(algorithm, p, constant_weights);
+  const Shape in = p.input_shape(), out = p.output_shape();
+  kernel->reorder_src_ = layout == Layout::kPlain && !same_bytes_in_both_layouts(in);
+  kernel->reorder_dst_ = layout == Layout::kPlain && !same_bytes_in_both_layouts(out);
+  // Post-ops inside the primitive act on its channels-last dst: not when Y is reordered after.
+  const conv::ConvFusion in_primitive = kernel->reorder_dst_ ? conv::ConvFusion{} : fusion;
+  auto made = make_algorithm(algorithm, p, constant_weights, in_primitive);
   if (!made.ok() && algorithm != DeconvAlgorithm::kPrimitive &&
       made.status().code() == StatusCode::kUnsupported) {
     note = made.status().message();
-    made = make_primitive_conv(p, constant_weights);
+    made = make_primitive_conv(p, constant_weights, in_primitive);
   }
   if (!made.ok()) return made.status();
   kernel->algorithm_ = std::move(made).value();
+  if (fusion.any() && !kernel->algorithm_->fused_post_ops()) {
+    ORTL_ASSIGN_OR_RETURN(kernel->post_ops_, PostOpsPass::create(fusion, element_count(out)));
+  }
 
-  const Shape in = p.input_shape();
-  kernel->reorder_src_ = src_layout == Layout::kPlain && !same_bytes_in_both_layouts(in);
-  ScratchLayout layout;
-  if (kernel->reorder_src_) {
-    try {
+  ScratchLayout layout_of_scratch;
+  try {
+    if (kernel->reorder_src_) {
       kernel->src_plain_ = plain_desc(in);
       kernel->src_channels_last_ = channels_last_desc(in);
-    } catch (const dnnl::error& e) {
-      return unsupported(fmt::format("oneDNN cannot describe {}: {}", p.to_string(), e.what()));
+      kernel->src_slot_ = layout_of_scratch.add(kernel->src_plain_.get_size());
     }
-    kernel->src_slot_ = layout.add(kernel->src_plain_.get_size());
+    if (kernel->reorder_dst_) {
+      kernel->dst_plain_ = plain_desc(out);
+      kernel->dst_channels_last_ = channels_last_desc(out);
+      kernel->dst_slot_ = layout_of_scratch.add(kernel->dst_plain_.get_size());
+    }
+  } catch (const dnnl::error& e) {
+    return unsupported(fmt::format("oneDNN cannot describe {}: {}", p.to_string(), e.what()));
   }
-  kernel->algorithm_slot_ = layout.add(kernel->algorithm_->scratch_bytes());
-  kernel->scratch_bytes_ = layout.total();
+  kernel->algorithm_slot_ = layout_of_scratch.add(kernel->algorithm_->scratch_bytes());
+  kernel->scratch_bytes_ = layout_of_scratch.total();
   kernel->implementation_ = kernel->algorithm_->describe();
-  if (kernel->reorder_src_) kernel->implementation_ += "; plain input reordered at the node";
+  if (kernel->post_ops_) kernel->implementation_ += " + fused post-ops pass";
+  if (kernel->reorder_src_ || kernel->reorder_dst_) {
+    kernel->implementation_ += "; plain tensors reordered at the node";
+  }
   if (!note.empty()) kernel->implementation_ += " [" + note + "]";
   return std::unique_ptr<Kernel>(std::move(kernel));
 }
@@ -163,22 +185,32 @@ Status OneDnnConvKernel::run(std::span<const Tensor> inputs, std::span<Tensor> o
     auto& engine = cpu_engine();
     dnnl::stream stream(engine);
     auto mutable_ptr = [](const void* p) { return const_cast<void*>(p); };
+    auto reorder = [&](const memory::desc& from_md, const void* from, const memory::desc& to_md,
+                       void* to) {
+      memory src(from_md, engine, mutable_ptr(from)), dst(to_md, engine, to);
+      dnnl::reorder(src, dst).execute(stream, src, dst);
+      stream.wait();
+    };
     const void* x = inputs[0].raw_data();
     if (reorder_src_) {
       void* converted = src_slot_.at(scratch.data());
-      memory from(src_plain_, engine, mutable_ptr(x)), to(src_channels_last_, engine, converted);
-      dnnl::reorder(from, to).execute(stream, from, to);
-      stream.wait();
+      reorder(src_plain_, x, src_channels_last_, converted);
       x = converted;
     }
-    void* y = outputs[0].raw_data();
+    float* y =
+        reorder_dst_ ? static_cast<float*>(dst_slot_.at(scratch.data())) : outputs[0].data<float>();
+    const float* residual = fusion_.residual ? inputs[3].data<float>() : nullptr;
     ChannelsLastConv::Args args;
     args.x = static_cast<const float*>(x);
     args.weights = inputs[1].data<float>();
     args.bias = problem_.has_bias ? inputs[2].data<float>() : nullptr;
-    args.y = static_cast<float*>(y);
+    args.y = y;
+    args.residual = residual;
     args.scratch = static_cast<std::byte*>(algorithm_slot_.at(scratch.data()));
     algorithm_->run(args, stream);
+    if (reorder_dst_) reorder(dst_channels_last_, y, dst_plain_, outputs[0].raw_data());
+    // The residual is in the output's layout, and the pass is elementwise.
+    if (post_ops_) post_ops_->run(outputs[0].data<float>(), residual, stream);
   } catch (const dnnl::error& e) {
     return internal_error(
         fmt::format("oneDNN failed running {}: {}", problem_.to_string(), e.what()));
@@ -190,9 +222,9 @@ Status OneDnnConvKernel::run(std::span<const Tensor> inputs, std::span<Tensor> o
 
 Result<std::unique_ptr<Kernel>> make_conv_kernel(const ConvProblem& problem,
                                                  const Tensor* constant_weights,
-                                                 DeconvAlgorithm deconv_algorithm,
-                                                 Layout src_layout) {
-  return OneDnnConvKernel::create(problem, constant_weights, deconv_algorithm, src_layout);
+                                                 DeconvAlgorithm deconv_algorithm, Layout layout,
+                                                 const conv::ConvFusion& fusion) {
+  return OneDnnConvKernel::create(problem, constant_weights, deconv_algorithm, layout, fusion);
 }
 
 }  // namespace ort_lite::onednn

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ort_lite/kernel.h"
+#include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/conv_problem.h"
 
 namespace ort_lite::onednn {
@@ -38,12 +39,12 @@ std::string why_not_expressible(const std::vector<PrimitiveAxis>& axes,
                                 const conv::ConvProblem& problem);
 
 // The fast kernel: an algorithm of conv_algorithms.h (ConvTranspose: chosen per layer, or as
-// requested where it applies). Constant weights are packed once, here, into the layout the
-// primitive chose; weights that arrive as run-time inputs are reordered on every run. X
-// arrives in `src_layout`; Y is written channels-last.
+// requested where it applies), then the fusion's residual add and activation. Constant
+// weights are packed once, here, into the layout the primitive chose; weights that arrive as
+// run-time inputs are reordered on every run. X, Y and the residual are all in `layout`.
 Result<std::unique_ptr<Kernel>> make_conv_kernel(const conv::ConvProblem& problem,
                                                  const Tensor* constant_weights,
-                                                 DeconvAlgorithm deconv_algorithm,
-                                                 Layout src_layout);
+                                                 DeconvAlgorithm deconv_algorithm, Layout layout,
+                                                 const conv::ConvFusion& fusion);
 
 }  // namespace ort_lite::onednn

@@ -10,6 +10,7 @@
 #include "onednn/conv_algorithms.h"
 #include "onednn/onednn_common.h"
 #include "onednn/onednn_conv.h"
+#include "onednn/post_ops.h"
 #include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::onednn {
@@ -51,9 +52,11 @@ memory::desc onnx_weights_desc(const ConvProblem& p) {
 class PrimitiveConv final : public ChannelsLastConv {
  public:
   static Result<std::unique_ptr<ChannelsLastConv>> create(const ConvProblem& problem,
-                                                          const Tensor* weights);
+                                                          const Tensor* weights,
+                                                          const conv::ConvFusion& fusion);
   void run(const Args& args, dnnl::stream& stream) const override;
   size_t scratch_bytes() const override { return scratch_bytes_; }
+  bool fused_post_ops() const override { return fused_; }
   std::string describe() const override { return description_; }
 
  private:
@@ -64,6 +67,8 @@ class PrimitiveConv final : public ChannelsLastConv {
 
   ConvProblem problem_;
   std::vector<PrimitiveAxis> axes_;
+  bool fused_ = false;      // the fusion's post-ops are in the primitive
+  bool residual_ = false;   // ... including a sum: y holds the residual before it runs
   bool embedded_ = false;   // the primitive computes a window of the output
   bool bias_only_ = false;  // the window is empty: no primitive, the output is the bias
   Shape window_shape_;      // (N, M, dst_size..)
@@ -80,7 +85,8 @@ class PrimitiveConv final : public ChannelsLastConv {
 };
 
 Result<std::unique_ptr<ChannelsLastConv>> PrimitiveConv::create(const ConvProblem& p,
-                                                                const Tensor* constant_weights) {
+                                                                const Tensor* constant_weights,
+                                                                const conv::ConvFusion& fusion) {
   auto conv = std::make_unique<PrimitiveConv>();
   conv->problem_ = p;
   memory::dims strides, dilates, padding_l, padding_r;
@@ -106,6 +112,10 @@ Result<std::unique_ptr<ChannelsLastConv>> PrimitiveConv::create(const ConvProble
 
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // per-run scratch: thread safety
+  // Post-ops act on what the primitive writes: only when that is the whole output.
+  conv->fused_ = fusion.any() && !conv->embedded_;
+  conv->residual_ = conv->fused_ && fusion.residual;
+  if (conv->fused_) attr.set_post_ops(make_post_ops(fusion));
   std::string impl_name;
   try {
     conv->weights_user_md_ = onnx_weights_desc(p);
@@ -165,9 +175,10 @@ Result<std::unique_ptr<ChannelsLastConv>> PrimitiveConv::create(const ConvProble
   conv->primitive_slot_ = layout.add(conv->scratchpad_md_.get_size());
   conv->scratch_bytes_ = layout.total();
   conv->description_ = fmt::format(
-      "onednn {} {} (weights {}{}{})", p.kind == ConvKind::kConv ? "convolution" : "deconvolution",
-      impl_name, format_name(conv->weights_md_), constant_weights ? "" : ", reordered per run",
-      conv->embedded_ ? ", window + bias-only border" : "");
+      "onednn {} {} (weights {}{}{}{})",
+      p.kind == ConvKind::kConv ? "convolution" : "deconvolution", impl_name,
+      format_name(conv->weights_md_), constant_weights ? "" : ", reordered per run",
+      conv->embedded_ ? ", window + bias-only border" : "", conv->fused_ ? ", post-ops fused" : "");
   return std::unique_ptr<ChannelsLastConv>(std::move(conv));
 }
 
@@ -191,6 +202,10 @@ void PrimitiveConv::run(const Args& args, dnnl::stream& stream) const {
     }
   }
   void* window = embedded_ ? window_slot_.at(args.scratch) : args.y;
+  if (residual_) {
+    // The sum post-op adds what dst holds.
+    std::memcpy(args.y, args.residual, dst_md_.get_size());
+  }
   std::unordered_map<int, memory> primitive_args{
       {DNNL_ARG_SRC, memory(src_md_, engine, mutable_ptr(args.x))},
       {DNNL_ARG_WEIGHTS, weights},
@@ -247,8 +262,9 @@ void PrimitiveConv::embed_window(const float* window, const float* bias, float* 
 }  // namespace
 
 Result<std::unique_ptr<ChannelsLastConv>> make_primitive_conv(const ConvProblem& problem,
-                                                              const Tensor* weights) {
-  return PrimitiveConv::create(problem, weights);
+                                                              const Tensor* weights,
+                                                              const conv::ConvFusion& fusion) {
+  return PrimitiveConv::create(problem, weights, fusion);
 }
 
 }  // namespace ort_lite::onednn

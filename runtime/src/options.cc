@@ -42,6 +42,15 @@ std::optional<DeconvAlgorithm> deconv_algorithm_from_name(std::string_view name)
   return std::nullopt;
 }
 
+Optimizations Optimizations::level(int level) {
+  const bool on = level > 0;
+  return {.channels_last = on,
+          .fold_batch_norm = on,
+          .fold_channel_affine = on,
+          .fuse_residual_add = on,
+          .fuse_activation = on};
+}
+
 int available_cores() {
   const int cores = omp_get_num_procs();
   return cores > 0 ? cores : 1;

@@ -187,7 +187,10 @@ Result<int> PlanBuilder::with_rank(int slot, size_t rank) {
 
 LayoutClass PlanBuilder::layout_class(const OpDefinition& def, const Node& node) const {
   // The reference backend is the oracle: plain loops on plain tensors only.
-  if (options_.backend == Backend::kReference || !def.layout_class) return LayoutClass::kPlain;
+  if (options_.backend == Backend::kReference || !options_.optimizations.channels_last ||
+      !def.layout_class) {
+    return LayoutClass::kPlain;
+  }
   return def.layout_class(node);
 }
 
@@ -294,7 +297,7 @@ Status PlanBuilder::add_node(const Node& node) {
     if (cls == LayoutClass::kElementwise && op_layout == Layout::kChannelsLast) {
       ORTL_ASSIGN_OR_RETURN(slots[i], with_rank(slots[i], op_rank));
       wanted = Layout::kChannelsLast;
-    } else if (cls == LayoutClass::kChannelsLastData && i == 0) {
+    } else if (cls == LayoutClass::kChannelsLastData && (i == 0 || i == 3)) {
       wanted = Layout::kChannelsLast;
     }
     ORTL_ASSIGN_OR_RETURN(slots[i], convert(slots[i], wanted));

@@ -11,6 +11,7 @@
 #include "ort_lite/importers/onnx_importer.h"
 #include "ort_lite/ops/registry.h"
 #include "plan.h"
+#include "rewrites/rewrites.h"
 
 namespace ort_lite {
 
@@ -142,6 +143,10 @@ Result<std::unique_ptr<Session>> Session::Impl::create(Graph graph, SessionOptio
   impl->declared_inputs = graph.inputs;
   impl->declared_outputs = graph.outputs;
   compute_float16_in_float32(graph);
+  // The reference backend is the oracle: it runs the model as written.
+  if (options.backend != Backend::kReference) {
+    rewrites::rewrite_graph(graph, options.optimizations);
+  }
   impl->graph = std::move(graph);
   impl->options = options;
   auto session = std::unique_ptr<Session>(new Session(std::move(impl)));

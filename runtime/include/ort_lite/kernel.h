@@ -25,6 +25,7 @@ namespace ort_lite {
 struct TensorType {
   DType dtype = DType::kFloat32;
   Shape shape;
+  bool operator==(const TensorType&) const = default;
 };
 
 struct PrepareInput {
@@ -41,8 +42,9 @@ enum class LayoutClass : uint8_t {
                       // physical one (the op computes on physical shapes, which broadcast alike)
   kNative,            // each input keeps its layout (PrepareInput::layout), types are logical, and
                       // the op states its outputs' layouts (PreparedOp::output_layouts)
-  kChannelsLastData,  // input 0 arrives channels-last (when rank >= 3), the others plain;
-                      // types are logical and the op states its outputs' layouts (Conv)
+  kChannelsLastData,  // the data inputs, 0 and 3 (a convolution's X and a fused residual),
+                      // arrive channels-last (when rank >= 3), the others (weights, bias)
+                      // plain; types are logical and the op states its outputs' layouts
 };
 using LayoutClassFn = LayoutClass (*)(const Node& node);
 

@@ -32,6 +32,19 @@ enum class DeconvAlgorithm {
 std::string_view deconv_algorithm_name(DeconvAlgorithm algorithm);
 std::optional<DeconvAlgorithm> deconv_algorithm_from_name(std::string_view name);
 
+// What the plan may change about how a model is computed (never what it computes, beyond
+// float rounding). Each switch is its own rewrite (ops/rewrites/) or plan stage; level 0 turns
+// every one off: plain tensors, one kernel per node, as the model is written.
+struct Optimizations {
+  bool channels_last = true;        // keep conv-family activations channels-last (layout.h)
+  bool fold_batch_norm = true;      // BatchNormalization into the preceding Conv's weights
+  bool fold_channel_affine = true;  // Mul / Add by per-channel constants into a Conv
+  bool fuse_residual_add = true;    // Conv -> Add(other) as one kernel
+  bool fuse_activation = true;      // Conv -> Relu / Clip / Sigmoid / ... as one kernel
+  // Level 0: all off; 1 (the default): all on.
+  static Optimizations level(int level);
+};
+
 struct SessionOptions {
   Backend backend = Backend::kOneDnn;
   // Threads for one run. 0: one per core the process may use. At most max_threads(): more
@@ -48,6 +61,7 @@ struct SessionOptions {
   // refused when the plan is prepared. 0: the machine's physical memory.
   int64_t max_tensor_bytes = 0;
   DeconvAlgorithm deconv_algorithm = DeconvAlgorithm::kAuto;
+  Optimizations optimizations;
 };
 
 // The cores this process may use, and the largest SessionOptions::threads accepted.

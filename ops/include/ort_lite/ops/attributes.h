@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,7 @@ class AttributeReader {
   // Refuses attributes outside `known`: the spec defines no others, so one we do not know means
   // a newer opset or a mistake, and ignoring it could silently change the result.
   Status check_known(std::initializer_list<std::string_view> known) const;
+  Status check_known(std::span<const std::string_view> known) const;
 
   // "Conv 'c1': attribute 'strides': <message>"
   Status error(StatusCode code, const std::string& name, const std::string& message) const;

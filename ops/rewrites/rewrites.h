@@ -1,0 +1,40 @@
+// Graph rewrites between import and planning: each folds or fuses one pattern into a
+// Conv / ConvTranspose, computing the same function up to float rounding. One file per
+// rewrite, each behind its switch in Optimizations (ort_lite/options.h):
+//
+//   fold_batch_norm      Conv -> BatchNormalization (inference, constant parameters): the
+//                        weights scaled per output channel (ConvTranspose: on weight axis 1,
+//                        group-aware), the bias shifted; the BatchNormalization disappears
+//   fold_channel_affine  Conv -> Mul / Div / Add / Sub by a per-channel (or scalar) constant
+//   fuse_residual_add    Conv -> Add(other): a fused node adding `other` (conv_fusion.h)
+//   fuse_activation      Conv -> Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSwish, Elu, Gelu...
+//
+// A pattern folds only through a value with no other reader that is not a graph output (so no
+// result vanishes), and never across an activation (Conv -> Relu -> BatchNormalization stays).
+// The fused node takes the place of the pattern's last node, so every input it reads is
+// computed before it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ort_lite/graph.h"
+#include "ort_lite/options.h"
+
+namespace ort_lite::rewrites {
+
+struct RewriteCounts {
+  int batch_norms_folded = 0;
+  int channel_affines_folded = 0;
+  int residual_adds_fused = 0;
+  int activations_fused = 0;
+};
+
+RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations);
+
+int fold_batch_norm(Graph& graph);
+int fold_channel_affine(Graph& graph);
+int fuse_residual_add(Graph& graph);
+int fuse_activation(Graph& graph);
+
+}  // namespace ort_lite::rewrites
