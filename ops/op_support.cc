@@ -1,6 +1,7 @@
 #include "ort_lite/ops/op_support.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -165,6 +166,13 @@ std::vector<int64_t> broadcast_strides(const Shape& in, const Shape& out) {
     strides[offset + i] = in[i] == 1 ? 0 : own[i];
   }
   return strides;
+}
+
+int64_t saturating_mul(int64_t a, int64_t b) {
+  int64_t r;
+  if (!__builtin_mul_overflow(a, b, &r)) return r;
+  return (a < 0) != (b < 0) ? std::numeric_limits<int64_t>::min()
+                            : std::numeric_limits<int64_t>::max();
 }
 
 int64_t element_count(std::span<const int64_t> shape) {

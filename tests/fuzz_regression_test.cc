@@ -51,6 +51,16 @@ TEST(FuzzRegression, TileToAnEmptyOutputWithHugeRepeats) {
   EXPECT_TRUE(status.ok()) << status.to_string();
 }
 
+// Found by fuzz_model: a Tile whose output (2.3e18 elements) fits an int64 count but not in
+// bytes: planning its copy overflowed the byte strides before the plan could refuse the size.
+// Prepare-time sizes now saturate, and the output is refused naming the node.
+TEST(FuzzRegression, TileOutputOverflowingBytesIsRefused) {
+  const Status status = fuzz::load_and_run_model_bytes(
+      read_bytes(kRegressions / "tile_output_overflowing_bytes.onnx"));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << status.to_string();
+  EXPECT_NE(status.message().find("Tile"), std::string::npos) << status.to_string();
+}
+
 // Every kept input, whatever its outcome, runs without crashing.
 TEST(FuzzRegression, EveryKeptInputEndsWithoutCrashing) {
   int replayed = 0;

@@ -77,7 +77,7 @@ Result<PreparedOp> prepare_concat(const PrepareContext& context) {
   for (const TensorType& t : inputs) {
     pieces.push_back(
         {StridedCopy(dtype_size(t.dtype), t.shape, contiguous_strides(t.shape), out_strides),
-         offset * out_strides[a] * element});
+         saturating_mul(saturating_mul(offset, out_strides[a]), element)});
     offset += t.shape[a];
   }
   return make_prepared({y}, "concat", [pieces = std::move(pieces)](KernelArgs args) -> Status {
@@ -175,7 +175,7 @@ Result<PreparedOp> prepare_split(const PrepareContext& context) {
     y.shape[a] = size;
     pieces.push_back(
         {StridedCopy(dtype_size(x.dtype), y.shape, in_strides, contiguous_strides(y.shape)),
-         offset * in_strides[a] * element});
+         saturating_mul(saturating_mul(offset, in_strides[a]), element)});
     outputs.push_back(std::move(y));
     offset += size;
   }

@@ -29,8 +29,8 @@ StridedCopy::StridedCopy(size_t element_size, const Shape& shape,
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == 1) continue;
     // An outer dim whose stride spans exactly this dim in both layouts is one longer dim.
-    if (!shape_.empty() && src_strides_.back() == src_strides[i] * shape[i] &&
-        dst_strides_.back() == dst_strides[i] * shape[i]) {
+    if (!shape_.empty() && src_strides_.back() == saturating_mul(src_strides[i], shape[i]) &&
+        dst_strides_.back() == saturating_mul(dst_strides[i], shape[i])) {
       shape_.back() *= shape[i];
       src_strides_.back() = src_strides[i];
       dst_strides_.back() = dst_strides[i];
@@ -40,9 +40,10 @@ StridedCopy::StridedCopy(size_t element_size, const Shape& shape,
     src_strides_.push_back(src_strides[i]);
     dst_strides_.push_back(dst_strides[i]);
   }
+  // Saturating: a block too large to exist is refused by the plan before it is ever run.
   const auto bytes = static_cast<int64_t>(element_size);
-  for (int64_t& s : src_strides_) s *= bytes;
-  for (int64_t& s : dst_strides_) s *= bytes;
+  for (int64_t& s : src_strides_) s = saturating_mul(s, bytes);
+  for (int64_t& s : dst_strides_) s = saturating_mul(s, bytes);
 }
 
 void StridedCopy::run(const std::byte* src, std::byte* dst) const {

@@ -35,7 +35,8 @@ Tensor int64_tensor(const Shape& shape, std::span<const int64_t> values) {
 
 PreparedOp make_copy_op(const TensorType& output, std::string implementation, StridedCopy copy,
                         int64_t src_offset) {
-  const int64_t offset_bytes = src_offset * static_cast<int64_t>(dtype_size(output.dtype));
+  const int64_t offset_bytes =
+      saturating_mul(src_offset, static_cast<int64_t>(dtype_size(output.dtype)));
   return make_prepared({output}, std::move(implementation),
                        [copy = std::move(copy), offset_bytes](KernelArgs args) -> Status {
                          const auto* src = static_cast<const std::byte*>(args.inputs[0].raw_data());

@@ -108,6 +108,11 @@ std::vector<int64_t> contiguous_strides(const Shape& shape);
 
 int64_t element_count(std::span<const int64_t> shape);
 
+// a * b, clamped to the int64 range instead of overflowing. For sizes worked out at prepare
+// for outputs that may yet be refused as too large (the plan checks every output after its
+// op's prepare): they must not be undefined behaviour, and are never used.
+int64_t saturating_mul(int64_t a, int64_t b);
+
 // Calls fn(T{}) with T the C++ type of `dtype` (float16 as uint16_t bits, bool as bool).
 template <typename Fn>
 auto visit_dtype(DType dtype, Fn&& fn) {
