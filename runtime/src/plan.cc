@@ -1,5 +1,7 @@
 #include "plan.h"
 
+#include "memory_plan.h"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -108,6 +110,7 @@ class PlanBuilder {
   LayoutClass layout_class(const OpDefinition& def, const Node& node) const;
   void remove_dead_steps();
   void plan_releases();
+  void plan_arena();
 
   const Graph& graph_;
   const OpRegistry& registry_;
@@ -224,8 +227,9 @@ Status PlanBuilder::add_step(Plan::Step step, PreparedOp prepared, bool inputs_k
     ORTL_ASSIGN_OR_RETURN(
         Tensor scratch,
         Tensor::create(DType::kUInt8, {static_cast<int64_t>(step.kernel->scratch_bytes())}));
-    ORTL_RETURN_IF_ERROR(Plan::execute(
-        step, values, {static_cast<std::byte*>(scratch.raw_data()), step.kernel->scratch_bytes()}));
+    ORTL_RETURN_IF_ERROR(plan_->execute(
+        step, values, {static_cast<std::byte*>(scratch.raw_data()), step.kernel->scratch_bytes()},
+        nullptr));
     for (int slot : step.outputs) {
       folded.push_back(slot >= 0 ? values[static_cast<size_t>(slot)] : Tensor());
     }
@@ -378,6 +382,23 @@ void PlanBuilder::plan_releases() {
   }
 }
 
+void PlanBuilder::plan_arena() {
+  std::vector<MemoryPlanStep> steps;
+  for (const Plan::Step& step : plan_->steps_) {
+    MemoryPlanStep s{step.inputs, step.outputs, {}, step.kernel_sets_outputs};
+    for (const TensorType& type : step.output_types) {
+      s.output_bytes.push_back(static_cast<size_t>(element_count_or_zero(type.shape)) *
+                               dtype_size(type.dtype));
+    }
+    steps.push_back(std::move(s));
+  }
+  std::vector<bool> kept(values_.size(), false);
+  for (int slot : plan_->output_slots_) kept[static_cast<size_t>(slot)] = true;
+  const MemoryPlan memory = plan_memory(steps, values_.size(), kept);
+  plan_->arena_offsets_ = memory.offset;
+  plan_->arena_bytes_ = memory.arena_bytes;
+}
+
 Result<std::unique_ptr<Plan>> PlanBuilder::build(const std::vector<TensorType>& input_types,
                                                  const std::vector<Tensor>& known_inputs) {
   plan_->threads_ = resolved_threads(options_);
@@ -429,6 +450,7 @@ Result<std::unique_ptr<Plan>> PlanBuilder::build(const std::vector<TensorType>& 
   }
   remove_dead_steps();
   plan_releases();
+  plan_arena();
   return std::move(plan_);
 }
 
@@ -453,15 +475,20 @@ Result<std::vector<Tensor>> Plan::run(const std::vector<Tensor>& inputs,
   for (size_t i = 0; i < input_slots_.size(); ++i) {
     values[static_cast<size_t>(input_slots_[i])] = inputs[i];
   }
-  ORTL_ASSIGN_OR_RETURN(Tensor scratch,
-                        Tensor::create(DType::kUInt8, {static_cast<int64_t>(scratch_bytes_)}));
-  const std::span<std::byte> scratch_span(static_cast<std::byte*>(scratch.raw_data()),
-                                          scratch_bytes_);
+  std::shared_ptr<std::byte> arena = acquire_arena();
+  if (!arena) return internal_error("out of memory allocating the run's arena");
+  // The arena goes back to the pool when the run ends, whichever way it ends.
+  struct ArenaReturn {
+    const Plan& plan;
+    std::shared_ptr<std::byte>& arena;
+    ~ArenaReturn() { plan.release_arena(std::move(arena)); }
+  } arena_return{*this, arena};
+  const std::span<std::byte> scratch_span(arena.get() + arena_bytes_, scratch_bytes_);
 
   if (profile) *profile = RunProfile{};
   for (const Step& step : steps_) {
     const Clock::time_point step_start = profile ? Clock::now() : Clock::time_point{};
-    ORTL_RETURN_IF_ERROR(execute(step, values, scratch_span));
+    ORTL_RETURN_IF_ERROR(execute(step, values, scratch_span, arena));
     for (int slot : step.release_after) values[static_cast<size_t>(slot)] = Tensor();
     if (profile) {
       const Clock::time_point step_end = Clock::now();
@@ -477,11 +504,39 @@ Result<std::vector<Tensor>> Plan::run(const std::vector<Tensor>& inputs,
     const Tensor& value = values[static_cast<size_t>(slot)];
     outputs.push_back(constants_[static_cast<size_t>(slot)].empty() ? value : value.clone());
   }
+  values.clear();  // drops the views into the arena, so that it can be reused
   if (profile) profile->total_us = micros_since(run_start, Clock::now());
   return outputs;
 }
 
-Status Plan::execute(const Step& step, std::vector<Tensor>& values, std::span<std::byte> scratch) {
+std::shared_ptr<std::byte> Plan::acquire_arena() const {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!arena_pool_.empty()) {
+      std::shared_ptr<std::byte> arena = std::move(arena_pool_.back());
+      arena_pool_.pop_back();
+      return arena;
+    }
+  }
+  constexpr std::align_val_t kAlignment{64};
+  try {
+    auto* p = static_cast<std::byte*>(
+        ::operator new(std::max<size_t>(arena_bytes_ + scratch_bytes_, 1), kAlignment));
+    return std::shared_ptr<std::byte>(p, [](std::byte* q) { ::operator delete(q, kAlignment); });
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
+void Plan::release_arena(std::shared_ptr<std::byte> arena) const {
+  // Only an arena no tensor still points into is reused (a failed run may leave views).
+  if (!arena || arena.use_count() != 1) return;
+  std::lock_guard lock(pool_mutex_);
+  arena_pool_.push_back(std::move(arena));
+}
+
+Status Plan::execute(const Step& step, std::vector<Tensor>& values, std::span<std::byte> scratch,
+                     const std::shared_ptr<std::byte>& arena) const {
   std::vector<Tensor> inputs, outputs;
   for (int slot : step.inputs)
     inputs.push_back(slot >= 0 ? values[static_cast<size_t>(slot)] : Tensor());
@@ -491,12 +546,21 @@ Status Plan::execute(const Step& step, std::vector<Tensor>& values, std::span<st
       !step.output_types.empty() &&
       std::all_of(step.output_types.begin(), step.output_types.end(),
                   [](const TensorType& type) { return *checked_element_count(type.shape) == 0; });
-  for (const TensorType& type : step.output_types) {
+  for (size_t i = 0; i < step.output_types.size(); ++i) {
+    const TensorType& type = step.output_types[i];
     if (step.kernel_sets_outputs && !nothing_to_compute) {
       outputs.emplace_back();
       continue;
     }
-    auto tensor = Tensor::create(type.dtype, type.shape);
+    const int slot = step.outputs[i];
+    if (arena && slot >= 0 && arena_offsets_[static_cast<size_t>(slot)] >= 0) {
+      const int64_t offset = arena_offsets_[static_cast<size_t>(slot)];
+      outputs.push_back(Tensor::wrap(type.dtype, type.shape,
+                                     std::shared_ptr<std::byte>(arena, arena.get() + offset)));
+      continue;
+    }
+    // Kernels write every output element: no zero fill.
+    auto tensor = Tensor::create_uninitialized(type.dtype, type.shape);
     if (!tensor.ok()) return tensor.status().with_context(step.label);
     outputs.push_back(std::move(tensor).value());
   }

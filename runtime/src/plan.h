@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ class Plan {
   Result<std::vector<Tensor>> run(const std::vector<Tensor>& inputs,
                                   RunProfile* profile = nullptr) const;
   const std::vector<NodeReport>& report() const { return report_; }
+  // Bytes of one run's intermediates (the arena) and of the kernels' scratch.
+  size_t arena_bytes() const { return arena_bytes_; }
+  size_t scratch_bytes() const { return scratch_bytes_; }
 
  private:
   friend class PlanBuilder;
@@ -47,16 +51,24 @@ class Plan {
     std::string implementation;  // the kernel's, kept for reports and profiles
   };
 
-  // Runs one step on `values` (indexed by slot).
-  static Status execute(const Step& step, std::vector<Tensor>& values,
-                        std::span<std::byte> scratch);
+  // Runs one step on `values` (indexed by slot). Outputs with an arena offset are views of
+  // `arena`; the others (and all of them without an arena) are allocated.
+  Status execute(const Step& step, std::vector<Tensor>& values, std::span<std::byte> scratch,
+                 const std::shared_ptr<std::byte>& arena) const;
+  // An arena of arena_bytes_ + scratch_bytes_ from the pool (or a new one), and its return.
+  std::shared_ptr<std::byte> acquire_arena() const;
+  void release_arena(std::shared_ptr<std::byte> arena) const;
 
   std::vector<Step> steps_;
   std::vector<Tensor> constants_;  // indexed by slot; empty() for non-constant slots
   std::vector<int> input_slots_, output_slots_;
+  std::vector<int64_t> arena_offsets_;  // by slot (memory_plan.h); empty while building
+  size_t arena_bytes_ = 0;
   size_t scratch_bytes_ = 0;
   int threads_ = 0;
   std::vector<NodeReport> report_;
+  mutable std::mutex pool_mutex_;
+  mutable std::vector<std::shared_ptr<std::byte>> arena_pool_;
 };
 
 }  // namespace ort_lite

@@ -91,11 +91,11 @@ std::string shape_to_string(std::span<const int64_t> shape) {
 namespace {
 constexpr std::align_val_t kAlignment{64};
 
-std::shared_ptr<std::byte> allocate_zeroed(size_t bytes) {
+std::shared_ptr<std::byte> allocate(size_t bytes, bool zeroed) {
   // Always allocate at least one byte so that only a default-constructed Tensor is empty().
   const size_t size = bytes == 0 ? 1 : bytes;
   auto* p = static_cast<std::byte*>(::operator new(size, kAlignment));
-  std::memset(p, 0, size);
+  if (zeroed) std::memset(p, 0, size);
   return std::shared_ptr<std::byte>(p, [](std::byte* q) { ::operator delete(q, kAlignment); });
 }
 }  // namespace
@@ -104,7 +104,29 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
   auto count = checked_element_count(shape_);
   assert(count.ok() && "Tensor(): invalid shape; use Tensor::create for untrusted shapes");
   element_count_ = count.ok() ? *count : 0;
-  storage_ = allocate_zeroed(byte_size());
+  storage_ = allocate(byte_size(), true);
+}
+
+Tensor Tensor::wrap(DType dtype, Shape shape, std::shared_ptr<std::byte> storage) {
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  auto count = checked_element_count(t.shape_);
+  t.element_count_ = count.ok() ? *count : 0;
+  t.storage_ = std::move(storage);
+  return t;
+}
+
+Result<Tensor> Tensor::create_uninitialized(DType dtype, Shape shape) {
+  ORTL_RETURN_IF_ERROR(check_tensor_fits(dtype, shape));
+  const int64_t count = *checked_element_count(shape);
+  try {
+    return wrap(dtype, std::move(shape),
+                allocate(static_cast<size_t>(count) * dtype_size(dtype), false));
+  } catch (const std::bad_alloc&) {
+    return internal_error(
+        fmt::format("out of memory allocating a tensor of shape {}", shape_to_string(shape)));
+  }
 }
 
 Status check_tensor_fits(DType dtype, std::span<const int64_t> shape) {

@@ -65,6 +65,11 @@ class Tensor {
   static Result<Tensor> create(DType dtype, Shape shape);
   // A float32 tensor holding `values` (which must have the shape's element count).
   static Tensor from_floats(Shape shape, std::span<const float> values);
+  // A tensor over existing bytes, shared with `storage` (at least byte_size() of them, 64-byte
+  // aligned for the kernels' sake): the plan's arena, or memory a caller owns.
+  static Tensor wrap(DType dtype, Shape shape, std::shared_ptr<std::byte> storage);
+  // A tensor whose bytes are not zeroed (for outputs every element of which is written).
+  static Result<Tensor> create_uninitialized(DType dtype, Shape shape);
 
   DType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
