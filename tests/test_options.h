@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "ort_lite/options.h"
 
@@ -20,6 +21,14 @@ inline SessionOptions test_session_options(Backend backend) {
       std::abort();  // a test set-up mistake, not a library path
     }
     options.deconv_algorithm = *algorithm;
+  }
+  // ORTL_TEST_EAGER_CHANNELS_LAST=1: graph inputs enter channels-last (every op's
+  // channels-last path); ORTL_TEST_OPT_LEVEL=0: no layouts, no fusions.
+  if (const char* eager = std::getenv("ORTL_TEST_EAGER_CHANNELS_LAST")) {
+    options.optimizations.eager_channels_last = std::string(eager) == "1";
+  }
+  if (const char* level = std::getenv("ORTL_TEST_OPT_LEVEL")) {
+    options.optimizations = Optimizations::level(std::atoi(level));
   }
   return options;
 }

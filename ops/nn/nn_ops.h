@@ -11,6 +11,10 @@ Result<PreparedOp> prepare_instance_normalization(const PrepareContext& context)
 
 // pool.cc
 Result<PreparedOp> prepare_max_pool(const PrepareContext& context);
+// MaxPool keeps the Indices form plain; everything else pools channels-last values as they are.
+LayoutClass pool_layout_class(const Node& node);
+// spatial = 0 (opset < 9) stays plain.
+LayoutClass batch_norm_layout_class(const Node& node);
 Result<PreparedOp> prepare_average_pool(const PrepareContext& context);
 
 // reduce.cc

@@ -32,6 +32,12 @@ namespace ort_lite::nn_ops {
 
 namespace {
 
+// y[i] = x[i] * factor[i] + shift[i]
+ORTL_SIMD_CLONES void multiply_add(float* y, const float* x, const float* factor,
+                                   const float* shift, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] * factor[i] + shift[i];
+}
+
 // Checks that each named per-channel input has exactly `shape`.
 Status check_channel_inputs(const OpInputs& in, const std::vector<TensorType>& types,
                             std::initializer_list<const char*> names, const Shape& shape,
@@ -133,6 +139,33 @@ Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context) {
 
   std::vector<TensorType> outputs(node.outputs.size(), TensorType{DType::kFloat32, {0}});
   outputs[0] = x;
+  if (context.inputs[0].layout == Layout::kChannelsLast) {
+    // (N, spatial.., C): one per-channel multiply-add per cell (batch_norm_layout_class keeps
+    // spatial = 0 plain).
+    const int64_t cells = batch * inner;
+    PreparedOp op = make_prepared(
+        outputs, "batch normalization (inference, channels-last)", [=](KernelArgs args) {
+          std::vector<float> factor(static_cast<size_t>(channels)), shift(factor.size());
+          for (int64_t c = 0; c < channels; ++c) {
+            const double f =
+                args.inputs[1].data<float>()[c] /
+                std::sqrt(static_cast<double>(args.inputs[4].data<float>()[c]) + epsilon);
+            factor[static_cast<size_t>(c)] = static_cast<float>(f);
+            shift[static_cast<size_t>(c)] = static_cast<float>(args.inputs[2].data<float>()[c] -
+                                                               args.inputs[3].data<float>()[c] * f);
+          }
+          const float* xs = args.inputs[0].data<float>();
+          float* ys = args.outputs[0].data<float>();
+#pragma omp parallel for schedule(static)
+          for (int64_t cell = 0; cell < cells; ++cell) {
+            multiply_add(ys + cell * channels, xs + cell * channels, factor.data(), shift.data(),
+                         channels);
+          }
+          return Status::Ok();
+        });
+    op.output_layouts = {Layout::kChannelsLast};
+    return op;
+  }
   return make_prepared(outputs, "batch normalization (inference)", [=](KernelArgs args) {
     const float* xs = args.inputs[0].data<float>();
     const float* scale = args.inputs[1].data<float>();
@@ -140,6 +173,7 @@ Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context) {
     const float* mean = args.inputs[3].data<float>();
     const float* var = args.inputs[4].data<float>();
     float* ys = args.outputs[0].data<float>();
+#pragma omp parallel for collapse(2) schedule(static)
     for (int64_t n = 0; n < batch; ++n) {
       for (int64_t c = 0; c < channels; ++c) {
         const float factor =
@@ -151,6 +185,14 @@ Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context) {
     }
     return Status::Ok();
   });
+}
+
+LayoutClass batch_norm_layout_class(const Node& node) {
+  auto it = node.attributes.find("spatial");
+  const bool per_activation = it != node.attributes.end() &&
+                              std::holds_alternative<int64_t>(it->second) &&
+                              std::get<int64_t>(it->second) == 0;
+  return per_activation ? LayoutClass::kPlain : LayoutClass::kNative;
 }
 
 Result<PreparedOp> prepare_instance_normalization(const PrepareContext& context) {

@@ -192,8 +192,9 @@ template <typename T>
 void max_pool(const PoolSpec& s, const T* x, T* y, int64_t* indices) {
   const PoolAxis &ad = s.axes[0], &ah = s.axes[1], &aw = s.axes[2];
   const int64_t in_plane = s.in_plane();
-  int64_t out = 0;
+#pragma omp parallel for schedule(static)
   for (int64_t p = 0; p < s.planes; ++p) {
+    int64_t out = p * s.out_plane();
     const T* xp = x + p * in_plane;
     for (int64_t od = 0; od < ad.output; ++od) {
       for (int64_t oh = 0; oh < ah.output; ++oh) {
@@ -231,8 +232,9 @@ void max_pool(const PoolSpec& s, const T* x, T* y, int64_t* indices) {
 void average_pool(const PoolSpec& s, const float* x, float* y) {
   const PoolAxis &ad = s.axes[0], &ah = s.axes[1], &aw = s.axes[2];
   const int64_t in_plane = s.in_plane();
-  int64_t out = 0;
+#pragma omp parallel for schedule(static)
   for (int64_t p = 0; p < s.planes; ++p) {
+    int64_t out = p * s.out_plane();
     const float* xp = x + p * in_plane;
     for (int64_t od = 0; od < ad.output; ++od) {
       for (int64_t oh = 0; oh < ah.output; ++oh) {
@@ -254,6 +256,66 @@ void average_pool(const PoolSpec& s, const float* x, float* y) {
                                           (ah.end_tap[oh] - ah.first_tap[oh]) *
                                           (aw.end_tap[ow] - aw.first_tap[ow]);
           y[out] = sum / static_cast<float>(count);
+        }
+      }
+    }
+  }
+}
+
+// Channels-last: x (N, d, h, w, C) -> y (N, od, oh, ow, C); the same windows and counts as
+// above, each output cell a vector over the C contiguous channels. Output rows in parallel.
+ORTL_SIMD_CLONES void max_into(float* best, const float* v, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) best[i] = (v[i] > best[i] || v[i] != v[i]) ? v[i] : best[i];
+}
+ORTL_SIMD_CLONES void add_into(float* sum, const float* v, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) sum[i] += v[i];
+}
+ORTL_SIMD_CLONES void scale_into(float* y, float factor, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] *= factor;
+}
+
+template <typename T>
+void pool_channels_last(const PoolSpec& s, int64_t batch, int64_t channels, const T* x, T* y) {
+  const PoolAxis &ad = s.axes[0], &ah = s.axes[1], &aw = s.axes[2];
+  const int64_t rows = batch * ad.output * ah.output;
+#pragma omp parallel for schedule(static)
+  for (int64_t row = 0; row < rows; ++row) {
+    const int64_t oh = row % ah.output, od = (row / ah.output) % ad.output;
+    const int64_t n = row / (ah.output * ad.output);
+    const T* xn = x + n * s.in_plane() * channels;
+    for (int64_t ow = 0; ow < aw.output; ++ow) {
+      T* out = y + (row * aw.output + ow) * channels;
+      bool first = true;
+      for (int64_t jd = ad.first_tap[od]; jd < ad.end_tap[od]; ++jd) {
+        const int64_t id = od * ad.stride - ad.pads_begin + jd * ad.dilation;
+        for (int64_t jh = ah.first_tap[oh]; jh < ah.end_tap[oh]; ++jh) {
+          const int64_t ih = oh * ah.stride - ah.pads_begin + jh * ah.dilation;
+          for (int64_t jw = aw.first_tap[ow]; jw < aw.end_tap[ow]; ++jw) {
+            const int64_t iw = ow * aw.stride - aw.pads_begin + jw * aw.dilation;
+            const T* v = xn + ((id * ah.input + ih) * aw.input + iw) * channels;
+            if (first) {
+              std::copy(v, v + channels, out);
+              first = false;
+            } else if (s.kind == PoolKind::kAverage) {
+              if constexpr (std::is_same_v<T, float>) add_into(out, v, channels);
+            } else if constexpr (std::is_same_v<T, float>) {
+              max_into(out, v, channels);
+            } else {
+              for (int64_t c = 0; c < channels; ++c) {
+                if (replaces_max(v[c], out[c])) out[c] = v[c];
+              }
+            }
+          }
+        }
+      }
+      if constexpr (std::is_same_v<T, float>) {
+        if (s.kind == PoolKind::kAverage) {
+          const int64_t count = s.count_include_pad
+                                    ? ad.padded_taps[od] * ah.padded_taps[oh] * aw.padded_taps[ow]
+                                    : (ad.end_tap[od] - ad.first_tap[od]) *
+                                          (ah.end_tap[oh] - ah.first_tap[oh]) *
+                                          (aw.end_tap[ow] - aw.first_tap[ow]);
+          scale_into(out, 1.0f / static_cast<float>(count), channels);
         }
       }
     }
@@ -331,6 +393,28 @@ Result<PreparedOp> prepare_pool(const PrepareContext& context, PoolKind kind) {
   const bool want_indices = node.outputs.size() > 1 && !node.outputs[1].empty();
   std::vector<TensorType> outputs{{x.dtype, out_shape}};
   if (node.outputs.size() > 1) outputs.push_back({DType::kInt64, out_shape});
+  if (context.inputs[0].layout == Layout::kChannelsLast) {
+    // pool_layout_class() keeps the Indices form plain.
+    const int64_t batch = x.shape[0], channels = x.shape[1];
+    PreparedOp op = make_prepared(
+        outputs,
+        kind == PoolKind::kMax ? "max pool (channels-last)" : "average pool (channels-last)",
+        [spec, batch, channels](KernelArgs args) {
+          return visit_dtype(args.inputs[0].dtype(), [&](auto zero) -> Status {
+            using T = decltype(zero);
+            if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                          std::is_same_v<T, int8_t> || std::is_same_v<T, uint8_t>) {
+              pool_channels_last(spec, batch, channels, args.inputs[0].data<T>(),
+                                 args.outputs[0].data<T>());
+              return Status::Ok();
+            } else {
+              return internal_error("pool of an element type prepare should have refused");
+            }
+          });
+        });
+    op.output_layouts = {Layout::kChannelsLast};
+    return op;
+  }
   if (kind == PoolKind::kAverage) {
     return make_prepared(outputs, "average pool", [spec](KernelArgs args) {
       average_pool(spec, args.inputs[0].data<float>(), args.outputs[0].data<float>());
@@ -355,6 +439,11 @@ Result<PreparedOp> prepare_pool(const PrepareContext& context, PoolKind kind) {
 }
 
 }  // namespace
+
+LayoutClass pool_layout_class(const Node& node) {
+  const bool indices = node.outputs.size() > 1 && !node.outputs[1].empty();
+  return indices ? LayoutClass::kPlain : LayoutClass::kNative;
+}
 
 Result<PreparedOp> prepare_max_pool(const PrepareContext& context) {
   return prepare_pool(context, PoolKind::kMax);

@@ -301,6 +301,50 @@ Result<PreparedOp> prepare_global_pool(const PrepareContext& context, ReduceKind
                                 "one spatial dim",
                                 shape_to_string(x.shape)));
   }
+  if (context.inputs[0].layout == Layout::kChannelsLast) {
+    // (N, spatial.., C) -> (N, 1.., C), which has the same bytes as (N, C, 1..): per image, a
+    // sum or max of channel vectors, in parallel over images and blocks of channels.
+    const int64_t batch = x.shape[0], channels = x.shape[1];
+    const int64_t cells = element_count(std::span(x.shape).subspan(2));
+    Shape y = {batch, channels};
+    y.resize(x.shape.size(), 1);
+    PreparedOp op = make_prepared({{x.dtype, y}},
+                                  kind == ReduceKind::kMean ? "global average pool (channels-last)"
+                                                            : "global max pool (channels-last)",
+                                  [=](KernelArgs args) {
+                                    constexpr int64_t kBlock = 64;
+                                    const int64_t blocks = (channels + kBlock - 1) / kBlock;
+                                    const float* xs = args.inputs[0].data<float>();
+                                    float* ys = args.outputs[0].data<float>();
+#pragma omp parallel for collapse(2) schedule(static)
+                                    for (int64_t n = 0; n < batch; ++n) {
+                                      for (int64_t b = 0; b < blocks; ++b) {
+                                        const int64_t c0 = b * kBlock,
+                                                      width = std::min(kBlock, channels - c0);
+                                        float* out = ys + n * channels + c0;
+                                        const float* image = xs + n * cells * channels + c0;
+                                        std::copy(image, image + width, out);
+                                        for (int64_t p = 1; p < cells; ++p) {
+                                          const float* v = image + p * channels;
+                                          if (kind == ReduceKind::kMean) {
+                                            for (int64_t c = 0; c < width; ++c) out[c] += v[c];
+                                          } else {
+                                            for (int64_t c = 0; c < width; ++c) {
+                                              if (replaces_max(v[c], out[c])) out[c] = v[c];
+                                            }
+                                          }
+                                        }
+                                        if (kind == ReduceKind::kMean) {
+                                          for (int64_t c = 0; c < width; ++c)
+                                            out[c] /= static_cast<float>(cells);
+                                        }
+                                      }
+                                    }
+                                    return Status::Ok();
+                                  });
+    op.output_layouts = {Layout::kChannelsLast};
+    return op;
+  }
   std::vector<bool> reduce_axis(x.shape.size(), true);
   reduce_axis[0] = reduce_axis[1] = false;
   return make_reduce(in, kind, x, reduce_axis, /*keepdims=*/true);

@@ -21,6 +21,14 @@ void register_nn_ops(OpRegistry& registry) {
   registry.add("ReduceMax", 1, 22, prepare_reduce_max);
   registry.add("MatMul", 1, 22, prepare_matmul);
   registry.add("Gemm", 1, 22, prepare_gemm);
+
+  // Ops that compute channels-last values as they come (layout.h).
+  for (const char* op : {"MaxPool", "AveragePool"})
+    registry.set_layout_class(op, pool_layout_class);
+  for (const char* op : {"GlobalMaxPool", "GlobalAveragePool"}) {
+    registry.set_layout_class(op, [](const Node&) { return LayoutClass::kNative; });
+  }
+  registry.set_layout_class("BatchNormalization", batch_norm_layout_class);
 }
 
 }  // namespace ort_lite

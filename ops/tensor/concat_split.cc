@@ -70,24 +70,33 @@ Result<PreparedOp> prepare_concat(const PrepareContext& context) {
   }
   ORTL_RETURN_IF_ERROR(checked_element_count(y.shape).status().with_context(context.node.label()));
 
-  const std::vector<int64_t> out_strides = contiguous_strides(y.shape);
+  // Channels-last inputs (LayoutClass::kUniform) are joined as the bytes lie: along the axis's
+  // place in the physical shape.
+  const Layout layout = context.inputs[0].layout;
+  const size_t pa = physical_axis(a, first.shape.size(), layout);
+  const std::vector<int64_t> out_strides = contiguous_strides(physical_shape(y.shape, layout));
   const auto element = static_cast<int64_t>(dtype_size(y.dtype));
   std::vector<Piece> pieces;
   int64_t offset = 0;
   for (const TensorType& t : inputs) {
+    const Shape shape = physical_shape(t.shape, layout);
     pieces.push_back(
-        {StridedCopy(dtype_size(t.dtype), t.shape, contiguous_strides(t.shape), out_strides),
-         saturating_mul(saturating_mul(offset, out_strides[a]), element)});
+        {StridedCopy(dtype_size(t.dtype), shape, contiguous_strides(shape), out_strides),
+         saturating_mul(saturating_mul(offset, out_strides[pa]), element)});
     offset += t.shape[a];
   }
-  return make_prepared({y}, "concat", [pieces = std::move(pieces)](KernelArgs args) -> Status {
-    auto* dst = static_cast<std::byte*>(args.outputs[0].raw_data());
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      pieces[i].copy.run(static_cast<const std::byte*>(args.inputs[i].raw_data()),
-                         dst + pieces[i].offset_bytes);
-    }
-    return Status::Ok();
-  });
+  PreparedOp op =
+      make_prepared({y}, layout == Layout::kChannelsLast ? "concat (channels-last)" : "concat",
+                    [pieces = std::move(pieces)](KernelArgs args) -> Status {
+                      auto* dst = static_cast<std::byte*>(args.outputs[0].raw_data());
+                      for (size_t i = 0; i < pieces.size(); ++i) {
+                        pieces[i].copy.run(static_cast<const std::byte*>(args.inputs[i].raw_data()),
+                                           dst + pieces[i].offset_bytes);
+                      }
+                      return Status::Ok();
+                    });
+  op.output_layouts = {layout};
+  return op;
 }
 
 namespace {
@@ -165,7 +174,10 @@ Result<PreparedOp> prepare_split(const PrepareContext& context) {
   const auto a = static_cast<size_t>(axis);
   ORTL_ASSIGN_OR_RETURN(std::vector<int64_t> sizes, split_sizes(in, x.shape[a], x.shape));
 
-  const std::vector<int64_t> in_strides = contiguous_strides(x.shape);
+  // A channels-last input (LayoutClass::kUniform) is cut as its bytes lie.
+  const Layout layout = context.inputs[0].layout;
+  const size_t pa = physical_axis(a, x.shape.size(), layout);
+  const std::vector<int64_t> in_strides = contiguous_strides(physical_shape(x.shape, layout));
   const auto element = static_cast<int64_t>(dtype_size(x.dtype));
   std::vector<TensorType> outputs;
   std::vector<Piece> pieces;
@@ -173,20 +185,25 @@ Result<PreparedOp> prepare_split(const PrepareContext& context) {
   for (int64_t size : sizes) {
     TensorType y = x;
     y.shape[a] = size;
+    const Shape shape = physical_shape(y.shape, layout);
     pieces.push_back(
-        {StridedCopy(dtype_size(x.dtype), y.shape, in_strides, contiguous_strides(y.shape)),
-         saturating_mul(saturating_mul(offset, in_strides[a]), element)});
+        {StridedCopy(dtype_size(x.dtype), shape, in_strides, contiguous_strides(shape)),
+         saturating_mul(saturating_mul(offset, in_strides[pa]), element)});
     outputs.push_back(std::move(y));
     offset += size;
   }
-  return make_prepared(outputs, "split", [pieces = std::move(pieces)](KernelArgs args) -> Status {
-    const auto* src = static_cast<const std::byte*>(args.inputs[0].raw_data());
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      pieces[i].copy.run(src + pieces[i].offset_bytes,
-                         static_cast<std::byte*>(args.outputs[i].raw_data()));
-    }
-    return Status::Ok();
-  });
+  PreparedOp op =
+      make_prepared(outputs, layout == Layout::kChannelsLast ? "split (channels-last)" : "split",
+                    [pieces = std::move(pieces)](KernelArgs args) -> Status {
+                      const auto* src = static_cast<const std::byte*>(args.inputs[0].raw_data());
+                      for (size_t i = 0; i < pieces.size(); ++i) {
+                        pieces[i].copy.run(src + pieces[i].offset_bytes,
+                                           static_cast<std::byte*>(args.outputs[i].raw_data()));
+                      }
+                      return Status::Ok();
+                    });
+  op.output_layouts.assign(op.outputs.size(), layout);
+  return op;
 }
 
 }  // namespace ort_lite::tensor_ops

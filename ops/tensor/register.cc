@@ -10,10 +10,6 @@ void register_tensor_ops(OpRegistry& registry) {
   using namespace tensor_ops;
   registry.add("Identity", 1, 22, prepare_identity);
   registry.add("Dropout", 1, 22, prepare_dropout);
-  // Element by element: they keep a channels-last value channels-last (layout.h).
-  for (const char* op : {"Identity", "Dropout"}) {
-    registry.set_layout_class(op, [](const Node&) { return LayoutClass::kElementwise; });
-  }
   registry.add("Reshape", 1, 22, prepare_reshape);
   registry.add("Flatten", 1, 22, prepare_flatten);
   registry.add("Squeeze", 1, 22, prepare_squeeze);
@@ -32,6 +28,15 @@ void register_tensor_ops(OpRegistry& registry) {
   registry.add("Size", 1, 22, prepare_size);
   registry.add("ConstantOfShape", 9, 22, prepare_constant_of_shape);
   registry.add("Range", 11, 22, prepare_range);
+
+  // Concat and Split join and cut channels-last values along the axis's physical place.
+  for (const char* op : {"Concat", "Split"}) {
+    registry.set_layout_class(op, [](const Node&) { return LayoutClass::kUniform; });
+  }
+  // Element by element: they keep a channels-last value channels-last (layout.h).
+  for (const char* op : {"Identity", "Dropout"}) {
+    registry.set_layout_class(op, [](const Node&) { return LayoutClass::kElementwise; });
+  }
 }
 
 }  // namespace ort_lite

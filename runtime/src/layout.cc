@@ -21,6 +21,12 @@ Shape logical_shape(const Shape& physical, Layout layout) {
   return logical;
 }
 
+size_t physical_axis(size_t axis, size_t rank, Layout layout) {
+  if (layout == Layout::kPlain || rank < 3) return axis;
+  if (axis == 0) return 0;
+  return axis == 1 ? rank - 1 : axis - 1;
+}
+
 bool same_bytes_in_both_layouts(const Shape& logical) {
   if (logical.size() < 3 || logical[1] == 1) return true;
   for (size_t i = 2; i < logical.size(); ++i) {

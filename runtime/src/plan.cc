@@ -281,7 +281,7 @@ Status PlanBuilder::add_node(const Node& node) {
     if (slot >= 0)
       op_rank = std::max(op_rank, values_[static_cast<size_t>(slot)].logical.shape.size());
   }
-  if (cls == LayoutClass::kElementwise && op_rank >= 3) {
+  if ((cls == LayoutClass::kElementwise || cls == LayoutClass::kUniform) && op_rank >= 3) {
     for (int slot : slots) {
       const Value& v = values_[static_cast<size_t>(slot < 0 ? 0 : slot)];
       if (slot >= 0 && v.layout == Layout::kChannelsLast && v.logical.shape.size() == op_rank) {
@@ -301,6 +301,8 @@ Status PlanBuilder::add_node(const Node& node) {
     if (cls == LayoutClass::kElementwise && op_layout == Layout::kChannelsLast) {
       ORTL_ASSIGN_OR_RETURN(slots[i], with_rank(slots[i], op_rank));
       wanted = Layout::kChannelsLast;
+    } else if (cls == LayoutClass::kUniform) {
+      wanted = op_layout;
     } else if (cls == LayoutClass::kChannelsLastData && (i == 0 || i == 3)) {
       wanted = Layout::kChannelsLast;
     }
@@ -411,6 +413,18 @@ Result<std::unique_ptr<Plan>> PlanBuilder::build(const std::vector<TensorType>& 
   for (const auto& [name, tensor] : graph_.initializers) {
     const int slot = new_slot(name, TensorType{tensor.dtype(), tensor.shape()}, Layout::kPlain);
     constant(slot) = tensor;
+  }
+  if (options_.optimizations.eager_channels_last && options_.optimizations.channels_last &&
+      options_.backend != Backend::kReference) {
+    for (size_t i = 0; i < graph_.inputs.size(); ++i) {
+      const int slot = plan_->input_slots_[i];
+      const TensorType& type = values_[static_cast<size_t>(slot)].logical;
+      if (type.dtype != DType::kFloat32 || type.shape.size() < 3 || !constant(slot).empty()) {
+        continue;
+      }
+      ORTL_ASSIGN_OR_RETURN(const int converted, convert(slot, Layout::kChannelsLast));
+      slot_of_[graph_.inputs[i].name] = converted;
+    }
   }
 
   // Every node's problems are collected, so that one load lists all unsupported attributes;

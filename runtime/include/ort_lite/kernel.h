@@ -42,6 +42,9 @@ enum class LayoutClass : uint8_t {
                       // physical one (the op computes on physical shapes, which broadcast alike)
   kNative,            // each input keeps its layout (PrepareInput::layout), types are logical, and
                       // the op states its outputs' layouts (PreparedOp::output_layouts)
+  kUniform,           // every input of rank >= 3 arrives in one layout (channels-last when any
+                      // comes so), types are logical, and the op states its outputs' layouts
+                      // (Concat, Split: they remap their axis)
   kChannelsLastData,  // the data inputs, 0 and 3 (a convolution's X and a fused residual),
                       // arrive channels-last (when rank >= 3), the others (weights, bias)
                       // plain; types are logical and the op states its outputs' layouts

@@ -41,6 +41,9 @@ struct Optimizations {
   bool fold_channel_affine = true;  // Mul / Add by per-channel constants into a Conv
   bool fuse_residual_add = true;    // Conv -> Add(other) as one kernel
   bool fuse_activation = true;      // Conv -> Relu / Clip / Sigmoid / ... as one kernel
+  // For tests: rank >= 3 float graph inputs enter the plan channels-last, so that every op's
+  // channels-last path runs on the conformance suite (not an optimization).
+  bool eager_channels_last = false;
   // Level 0: all off; 1 (the default): all on.
   static Optimizations level(int level);
 };

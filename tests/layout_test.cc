@@ -1,0 +1,70 @@
+// Layouts across the graph (runtime/include/ort_lite/layout.h): which ops keep channels-last
+// values, where the plan reorders, and that the eager test hook really reaches the
+// channels-last paths the conformance suite then checks.
+#include <gtest/gtest.h>
+
+#include "conv_test_util.h"
+#include "one_node.h"
+#include "ort_lite/layout.h"
+
+namespace ort_lite {
+namespace {
+
+using testing_util::fed;
+using testing_util::OneNode;
+
+std::vector<NodeReport> report_of(const OneNode& op, SessionOptions options) {
+  auto session = Session::create(testing_util::one_node_graph(op), options);
+  EXPECT_TRUE(session.ok()) << session.status().to_string();
+  if (!session.ok()) return {};
+  std::vector<NamedTensor> feeds;
+  for (size_t i = 0; i < op.inputs.size(); ++i) {
+    if (op.inputs[i] && !op.inputs[i]->constant) {
+      feeds.push_back({fmt::format("in{}", i), op.inputs[i]->value});
+    }
+  }
+  auto report = (*session)->describe(feeds);
+  EXPECT_TRUE(report.ok()) << report.status().to_string();
+  return report.ok() ? *report : std::vector<NodeReport>{};
+}
+
+Tensor image(Shape shape) {
+  std::mt19937 rng(3);
+  return testing_util::random_tensor(shape, rng);
+}
+
+TEST(Layouts, EagerChannelsLastReachesTheChannelsLastKernels) {
+  SessionOptions eager;
+  eager.optimizations.eager_channels_last = true;
+  const OneNode pool{
+      "MaxPool", {fed(image({1, 3, 8, 8}))}, {{"kernel_shape", std::vector<int64_t>{2, 2}}}};
+  const auto report = report_of(pool, eager);
+  EXPECT_EQ(testing_util::implementation_of(report, "MaxPool 'n'"), "max pool (channels-last)");
+  // ... and without the hook the same node computes plain, with no reorder at all.
+  const auto plain = report_of(pool, {});
+  EXPECT_EQ(testing_util::implementation_of(plain, "MaxPool 'n'"), "max pool");
+  EXPECT_EQ(plain.size(), 1u);
+}
+
+TEST(Layouts, ElementwiseOpsKeepChannelsLastAndOnlyTheEdgesReorder) {
+  SessionOptions eager;
+  eager.optimizations.eager_channels_last = true;
+  // Add of two channels-last images: no reorder in between, one for the graph output.
+  const OneNode add{"Add", {fed(image({1, 4, 5, 5})), fed(image({1, 4, 5, 5}))}};
+  int reorders = 0;
+  for (const NodeReport& node : report_of(add, eager)) {
+    reorders += node.node.rfind("Reorder", 0) == 0;
+  }
+  EXPECT_EQ(reorders, 3);  // two inputs in, one output out
+}
+
+TEST(Layouts, SameBytesInBothLayoutsIsARelabel) {
+  EXPECT_TRUE(same_bytes_in_both_layouts({2, 1, 5, 5}));
+  EXPECT_TRUE(same_bytes_in_both_layouts({2, 7, 1, 1}));
+  EXPECT_FALSE(same_bytes_in_both_layouts({1, 2, 1, 3}));
+  EXPECT_EQ(physical_shape({2, 3, 4, 5}, Layout::kChannelsLast), (Shape{2, 4, 5, 3}));
+  EXPECT_EQ(logical_shape({2, 4, 5, 3}, Layout::kChannelsLast), (Shape{2, 3, 4, 5}));
+}
+
+}  // namespace
+}  // namespace ort_lite
