@@ -30,28 +30,35 @@ class BroadcastLoop {
   // 1 when the operand moves along the row, 0 when it repeats one value.
   int64_t row_stride(size_t operand) const { return strides_[operand].back(); }
 
-  // fn(out_offset, operand_offsets) for each row of row_length() output elements.
+  // fn(out_offset, operand_offsets, length) for every segment of a row: `length` output
+  // elements from out_offset, each operand from its offset with its row_stride(). Large
+  // outputs run their segments in parallel (the session's OpenMP threads); rows are cut into
+  // segments so that one long row (same-shape operands) parallelizes too.
   template <typename Fn>
   void for_each_row(Fn&& fn) const {
     if (empty_) return;
-    int64_t out_offset = 0;
-    walk(0, Offsets{}, out_offset, fn);
+    constexpr int64_t kSegment = 16384, kParallelElements = 65536;
+    const int64_t n = dims_.back();
+    int64_t rows = 1;
+    for (size_t d = 0; d + 1 < dims_.size(); ++d) rows *= dims_[d];
+    const int64_t segments_per_row = (n + kSegment - 1) / kSegment;
+    const int64_t tasks = rows * segments_per_row;
+#pragma omp parallel for schedule(static) if (rows * n >= kParallelElements)
+    for (int64_t t = 0; t < tasks; ++t) {
+      const int64_t row = t / segments_per_row, begin = (t % segments_per_row) * kSegment;
+      Offsets offsets{};
+      int64_t rest = row;
+      for (size_t d = dims_.size() - 1; d-- > 0;) {
+        const int64_t index = rest % dims_[d];
+        rest /= dims_[d];
+        for (size_t k = 0; k < kMaxOperands; ++k) offsets[k] += index * strides_[k][d];
+      }
+      for (size_t k = 0; k < kMaxOperands; ++k) offsets[k] += begin * strides_[k].back();
+      fn(row * n + begin, offsets, std::min(kSegment, n - begin));
+    }
   }
 
  private:
-  template <typename Fn>
-  void walk(size_t dim, Offsets offsets, int64_t& out_offset, Fn& fn) const {
-    if (dim + 1 == dims_.size()) {
-      fn(out_offset, offsets);
-      out_offset += dims_.back();
-      return;
-    }
-    for (int64_t i = 0; i < dims_[dim]; ++i) {
-      walk(dim + 1, offsets, out_offset, fn);
-      for (size_t k = 0; k < kMaxOperands; ++k) offsets[k] += strides_[k][dim];
-    }
-  }
-
   bool empty_ = true;             // the output has no element
   std::vector<int64_t> dims_{1};  // merged output dims; the last is the row
   std::array<std::vector<int64_t>, kMaxOperands> strides_{
@@ -61,10 +68,9 @@ class BroadcastLoop {
 // out[i] = op(a[i], b[i]) over the broadcast.
 template <typename A, typename B, typename Out, typename Op>
 void binary_loop(const BroadcastLoop& loop, const A* a, const B* b, Out* out, Op op) {
-  const int64_t n = loop.row_length();
   const bool a_moves = loop.row_stride(0) == 1;
   const bool b_moves = loop.row_stride(1) == 1;
-  loop.for_each_row([&](int64_t o, const BroadcastLoop::Offsets& offsets) {
+  loop.for_each_row([&](int64_t o, const BroadcastLoop::Offsets& offsets, int64_t n) {
     const A* pa = a + offsets[0];
     const B* pb = b + offsets[1];
     Out* po = out + o;

@@ -46,6 +46,8 @@ KernelFn unary_kernel(F f) {
     const T* x = args.inputs[0].data<T>();
     T* y = args.outputs[0].data<T>();
     const int64_t n = args.outputs[0].element_count();
+    // Large tensors in parallel, on the session's threads.
+#pragma omp parallel for schedule(static) if (n >= 65536)
     for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
     return Status::Ok();
   };

@@ -17,9 +17,8 @@ constexpr size_t kCondition = 0, kX = 1, kY = 2;
 
 template <typename T>
 void select(const BroadcastLoop& loop, const bool* c, const T* x, const T* y, T* out) {
-  const int64_t n = loop.row_length();
   const int64_t sc = loop.row_stride(0), sx = loop.row_stride(1), sy = loop.row_stride(2);
-  loop.for_each_row([&](int64_t o, const BroadcastLoop::Offsets& offsets) {
+  loop.for_each_row([&](int64_t o, const BroadcastLoop::Offsets& offsets, int64_t n) {
     const bool* pc = c + offsets[0];
     const T* px = x + offsets[1];
     const T* py = y + offsets[2];

@@ -23,16 +23,6 @@ namespace ort_lite::tensor_ops {
 
 namespace {
 
-PreparedOp make_view_op(const TensorType& x, Shape shape, const char* implementation) {
-  PreparedOp op =
-      make_prepared({{x.dtype, shape}}, implementation, [shape](KernelArgs args) -> Status {
-        ORTL_ASSIGN_OR_RETURN(args.outputs[0], args.inputs[0].reshaped(shape));
-        return Status::Ok();
-      });
-  op.kernel_sets_outputs = true;
-  return op;
-}
-
 // The output shape of Reshape from the requested one (0 and -1 resolved).
 Result<Shape> reshape_target(const OpInputs& in, const Shape& input, const Shape& requested,
                              bool allowzero) {

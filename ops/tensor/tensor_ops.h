@@ -63,6 +63,9 @@ Result<std::vector<int64_t>> resolve_axes(const OpInputs& in, std::span<const in
 // An int64 tensor of the given shape holding `values`.
 Tensor int64_tensor(const Shape& shape, std::span<const int64_t> values);
 
+// Output 0 is input 0's bytes seen with `shape` (same element count): no copy.
+PreparedOp make_view_op(const TensorType& x, Shape shape, const char* implementation);
+
 // A kernel that fills output 0 with one StridedCopy from input 0, starting `src_offset`
 // elements into the input.
 PreparedOp make_copy_op(const TensorType& output, std::string implementation, StridedCopy copy,

@@ -33,6 +33,16 @@ Tensor int64_tensor(const Shape& shape, std::span<const int64_t> values) {
   return t;
 }
 
+PreparedOp make_view_op(const TensorType& x, Shape shape, const char* implementation) {
+  PreparedOp op =
+      make_prepared({{x.dtype, shape}}, implementation, [shape](KernelArgs args) -> Status {
+        ORTL_ASSIGN_OR_RETURN(args.outputs[0], args.inputs[0].reshaped(shape));
+        return Status::Ok();
+      });
+  op.kernel_sets_outputs = true;
+  return op;
+}
+
 PreparedOp make_copy_op(const TensorType& output, std::string implementation, StridedCopy copy,
                         int64_t src_offset) {
   const int64_t offset_bytes =

@@ -41,12 +41,35 @@ Result<PreparedOp> prepare_transpose(const PrepareContext& context) {
         fmt::format("[{}] is not a permutation of the {} axes of the input (shape {})",
                     fmt::join(perm, ", "), rank, shape_to_string(x.shape)));
   }
-  const std::vector<int64_t> in_strides = contiguous_strides(x.shape);
   TensorType y{x.dtype, {}};
+  for (int64_t p : perm) y.shape.push_back(x.shape[static_cast<size_t>(p)]);
+
+  // The bytes as they arrive (LayoutClass::kNative): the NHWC <-> NCHW transposes tf2onnx puts
+  // around convolutions become relabels when they only name the layout the bytes already have.
+  const Layout layout = context.inputs[0].layout;
+  const Shape physical = physical_shape(x.shape, layout);
+  if (rank >= 3) {
+    std::vector<int64_t> to_nchw{0, rank - 1}, to_nhwc{0};
+    for (int64_t i = 1; i + 1 < rank; ++i) to_nchw.push_back(i);
+    for (int64_t i = 2; i < rank; ++i) to_nhwc.push_back(i);
+    to_nhwc.push_back(1);
+    if (layout == Layout::kPlain && perm == to_nchw) {
+      // Y's channels-last bytes are X's plain ones.
+      PreparedOp op = make_view_op(x, x.shape, "transpose (relabel to channels-last, no copy)");
+      op.outputs = {y};
+      op.output_layouts = {Layout::kChannelsLast};
+      return op;
+    }
+    if (layout == Layout::kChannelsLast && perm == to_nhwc) {
+      return make_view_op(x, physical, "transpose (relabel from channels-last, no copy)");
+    }
+  }
+  // A copy to plain Y, reading each logical axis with its stride in X's bytes.
+  const std::vector<int64_t> physical_strides = contiguous_strides(physical);
   std::vector<int64_t> src_strides;
   for (int64_t p : perm) {
-    y.shape.push_back(x.shape[static_cast<size_t>(p)]);
-    src_strides.push_back(in_strides[static_cast<size_t>(p)]);
+    src_strides.push_back(
+        physical_strides[physical_axis(static_cast<size_t>(p), x.shape.size(), layout)]);
   }
   StridedCopy copy(dtype_size(x.dtype), y.shape, src_strides, contiguous_strides(y.shape));
   return make_copy_op(y, "transpose", std::move(copy));
