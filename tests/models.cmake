@@ -7,3 +7,7 @@ foreach(algorithm onednn-deconv subpixel-conv gemm-col2im depthwise-direct)
                        DISCOVERY_TIMEOUT 60 DISCOVERY_MODE PRE_TEST
                        PROPERTIES ENVIRONMENT "ORTL_TEST_DECONV_ALGORITHM=${algorithm}")
 endforeach()
+# ... and unfused (every optimization off), against the same PyTorch outputs.
+gtest_discover_tests(models_test TEST_PREFIX "opt_level_0." TEST_FILTER "*onednn"
+                     DISCOVERY_TIMEOUT 60 DISCOVERY_MODE PRE_TEST
+                     PROPERTIES ENVIRONMENT "ORTL_TEST_OPT_LEVEL=0")

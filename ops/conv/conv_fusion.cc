@@ -108,7 +108,7 @@ Result<ConvFusion> parse_conv_fusion(const Node& node) {
     ORTL_ASSIGN_OR_RETURN(a.alpha, reader.get_float("activation_alpha", 0));
     ORTL_ASSIGN_OR_RETURN(a.beta, reader.get_float("activation_beta", 0));
     ORTL_ASSIGN_OR_RETURN(a.approximate, reader.get_string("activation_approximate", ""));
-    const bool known = a.op_type == "Clip" ||
+    const bool known = a.op_type == "Clip" || a.op_type == "SiLU" ||
                        std::any_of(std::begin(kFusable), std::end(kFusable),
                                    [&](const Fusable& f) { return a.op_type == f.op_type; });
     if (!known) {

@@ -163,6 +163,13 @@ class CompositeFusionKernel final : public Kernel {
       ORTL_RETURN_IF_ERROR(add_->run(operands, std::span<Tensor>(&sum, 1), {}));
       y = sum;
     }
+    if (silu_multiply_) {
+      // SiLU: y * Sigmoid(y), as the two nodes it was folded from.
+      Tensor sigmoid(y.dtype(), y.shape());
+      ORTL_RETURN_IF_ERROR(activation_->run({&y, 1}, std::span<Tensor>(&sigmoid, 1), {}));
+      const Tensor operands[] = {y, sigmoid};
+      return silu_multiply_->run(operands, outputs.first(1), {});
+    }
     if (activation_) ORTL_RETURN_IF_ERROR(activation_->run({&y, 1}, outputs.first(1), {}));
     return Status::Ok();
   }
@@ -170,7 +177,7 @@ class CompositeFusionKernel final : public Kernel {
   std::string implementation() const override { return implementation_; }
 
  private:
-  std::unique_ptr<Kernel> conv_, add_, activation_;
+  std::unique_ptr<Kernel> conv_, add_, activation_, silu_multiply_;
   std::string implementation_;
 };
 
@@ -250,7 +257,20 @@ Result<std::unique_ptr<Kernel>> CompositeFusionKernel::create(std::unique_ptr<Ke
     kernel->add_ = std::move(prepared.kernel);
     kernel->implementation_ += " + residual add";
   }
-  if (r.fusion.activation) {
+  if (r.fusion.activation && r.fusion.activation->op_type == "SiLU") {
+    Node sigmoid = activation_node({"Sigmoid", 0, 0, ""});
+    PrepareContext sigmoid_context{
+        sigmoid, {PrepareInput{true, sum, nullptr, layout}}, context.options, nullptr};
+    ORTL_ASSIGN_OR_RETURN(PreparedOp s, elementwise::prepare_sigmoid(sigmoid_context));
+    Node mul = activation_node({"Mul", 0, 0, ""});
+    mul.inputs = {"a", "b"};
+    PrepareInput operand{true, sum, nullptr, layout};
+    PrepareContext mul_context{mul, {operand, operand}, context.options, nullptr};
+    ORTL_ASSIGN_OR_RETURN(PreparedOp m, elementwise::prepare_mul(mul_context));
+    kernel->activation_ = std::move(s.kernel);
+    kernel->silu_multiply_ = std::move(m.kernel);
+    kernel->implementation_ += " + SiLU";
+  } else if (r.fusion.activation) {
     const Node node = activation_node(*r.fusion.activation);
     PrepareFn prepare = activation_prepare(node.op_type);
     if (!prepare) return internal_error("no kernel for fused " + node.op_type);

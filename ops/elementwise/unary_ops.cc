@@ -27,6 +27,7 @@
 
 #include "elementwise/element_types.h"
 #include "elementwise/elementwise_ops.h"
+#include "onednn/eltwise_kernel.h"
 #include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::elementwise {
@@ -66,6 +67,26 @@ Result<PreparedOp> prepare_unary(const PrepareContext& context, TypeList<Ts...> 
   return make_prepared({x}, std::move(implementation), std::move(kernel));
 }
 
+// Float32 tensors of the activations whose oneDNN eltwise form gives the ONNX answer run on it
+// (parallel, vectorized); other element types, and activations oneDNN lacks, on our loop.
+template <typename... Ts, typename F>
+Result<PreparedOp> prepare_activation(const PrepareContext& context, TypeList<Ts...> types,
+                                      std::string implementation, F f,
+                                      const conv::Activation& activation) {
+  OpInputs in(context);
+  ORTL_RETURN_IF_ERROR(in.expect_count(1, 1));
+  ORTL_ASSIGN_OR_RETURN(TensorType x, required_input(in, 0, "X", types));
+  if (x.dtype == DType::kFloat32) {
+    if (auto kernel = onednn::make_eltwise_kernel(activation, element_count(x.shape))) {
+      PreparedOp op;
+      op.outputs = {x};
+      op.kernel = std::move(kernel);
+      return op;
+    }
+  }
+  return prepare_unary(context, types, std::move(implementation), f);
+}
+
 // max(0, min(1, x)), keeping NaN (std::min and std::max would turn it into a bound).
 template <typename T>
 T clamp01(T x) {
@@ -97,6 +118,7 @@ Result<PreparedOp> prepare_leaky_relu(const PrepareContext& context) {
 Result<PreparedOp> prepare_elu(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_attributes(context, {"alpha"}, {"alpha", "consumed_inputs"}));
   ORTL_ASSIGN_OR_RETURN(float alpha, AttributeReader(context.node).get_float("alpha", 1.0f));
+  // Not oneDNN's: its exp approximation leaves elu(0) off zero by ~1e-6.
   return prepare_unary(context, FloatTypes{}, "elu", [alpha](auto x) {
     using T = decltype(x);
     return x < 0 ? static_cast<T>(alpha) * std::expm1(x) : x;
@@ -109,6 +131,7 @@ Result<PreparedOp> prepare_selu(const PrepareContext& context) {
   AttributeReader attributes(context.node);
   ORTL_ASSIGN_OR_RETURN(float alpha, attributes.get_float("alpha", 1.67326319217681884765625f));
   ORTL_ASSIGN_OR_RETURN(float gamma, attributes.get_float("gamma", 1.05070102214813232421875f));
+  // Not oneDNN's: as Elu.
   return prepare_unary(context, FloatTypes{}, "selu", [alpha, gamma](auto x) {
     using T = decltype(x);
     return static_cast<T>(gamma) * (x <= 0 ? static_cast<T>(alpha) * std::expm1(x) : x);
@@ -117,12 +140,14 @@ Result<PreparedOp> prepare_selu(const PrepareContext& context) {
 
 Result<PreparedOp> prepare_sigmoid(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_no_attributes(context));
-  return prepare_unary(context, FloatTypes{}, "sigmoid", [](auto x) {
-    using T = decltype(x);
-    if (x >= 0) return T{1} / (T{1} + std::exp(-x));
-    const T e = std::exp(x);
-    return e / (T{1} + e);
-  });
+  return prepare_activation(context, FloatTypes{}, "sigmoid",
+                            [](auto x) {
+                              using T = decltype(x);
+                              if (x >= 0) return T{1} / (T{1} + std::exp(-x));
+                              const T e = std::exp(x);
+                              return e / (T{1} + e);
+                            },
+                            {"Sigmoid", 0, 0, ""});
 }
 
 Result<PreparedOp> prepare_hard_sigmoid(const PrepareContext& context) {
@@ -131,6 +156,7 @@ Result<PreparedOp> prepare_hard_sigmoid(const PrepareContext& context) {
   AttributeReader attributes(context.node);
   ORTL_ASSIGN_OR_RETURN(float alpha, attributes.get_float("alpha", 0.2f));
   ORTL_ASSIGN_OR_RETURN(float beta, attributes.get_float("beta", 0.5f));
+  // Not oneDNN's: its clip turns NaN into 0.
   return prepare_unary(context, FloatTypes{}, "hard_sigmoid", [alpha, beta](auto x) {
     using T = decltype(x);
     return clamp01(static_cast<T>(alpha) * x + static_cast<T>(beta));
@@ -139,23 +165,28 @@ Result<PreparedOp> prepare_hard_sigmoid(const PrepareContext& context) {
 
 Result<PreparedOp> prepare_hard_swish(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_attributes(context, {}, {}));
-  return prepare_unary(context, FloatTypes{}, "hard_swish", [](auto x) {
-    using T = decltype(x);
-    return x * clamp01(x / T{6} + T{0.5});
-  });
+  return prepare_activation(context, FloatTypes{}, "hard_swish",
+                            [](auto x) {
+                              using T = decltype(x);
+                              return x * clamp01(x / T{6} + T{0.5});
+                            },
+                            {"HardSwish", 0, 0, ""});
 }
 
 Result<PreparedOp> prepare_tanh(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_no_attributes(context));
-  return prepare_unary(context, FloatTypes{}, "tanh", [](auto x) { return std::tanh(x); });
+  return prepare_activation(context, FloatTypes{}, "tanh", [](auto x) { return std::tanh(x); },
+                            {"Tanh", 0, 0, ""});
 }
 
 Result<PreparedOp> prepare_softplus(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_attributes(context, {}, {}));
-  return prepare_unary(context, FloatTypes{}, "softplus", [](auto x) {
-    // ln(1 + e^x) = x + ln(1 + e^-x): e^-x cannot overflow for x > 0.
-    return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-  });
+  return prepare_activation(context, FloatTypes{}, "softplus",
+                            [](auto x) {
+                              // ln(1 + e^x) = x + ln(1 + e^-x): e^-x cannot overflow for x > 0.
+                              return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+                            },
+                            {"Softplus", 0, 0, ""});
 }
 
 Result<PreparedOp> prepare_erf(const PrepareContext& context) {
@@ -165,16 +196,19 @@ Result<PreparedOp> prepare_erf(const PrepareContext& context) {
 
 Result<PreparedOp> prepare_sqrt(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_no_attributes(context));
-  return prepare_unary(context, FloatTypes{}, "sqrt", [](auto x) { return std::sqrt(x); });
+  return prepare_activation(context, FloatTypes{}, "sqrt", [](auto x) { return std::sqrt(x); },
+                            {"Sqrt", 0, 0, ""});
 }
 
 Result<PreparedOp> prepare_exp(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_no_attributes(context));
-  return prepare_unary(context, FloatTypes{}, "exp", [](auto x) { return std::exp(x); });
+  return prepare_activation(context, FloatTypes{}, "exp", [](auto x) { return std::exp(x); },
+                            {"Exp", 0, 0, ""});
 }
 
 Result<PreparedOp> prepare_log(const PrepareContext& context) {
   ORTL_RETURN_IF_ERROR(check_no_attributes(context));
+  // Not oneDNN's: its approximation leaves log(1) off zero by ~1e-6.
   return prepare_unary(context, FloatTypes{}, "log", [](auto x) { return std::log(x); });
 }
 
@@ -206,17 +240,23 @@ Result<PreparedOp> prepare_gelu(const PrepareContext& context) {
   if (!read.ok()) return read.status();
   const std::string& approximate = *read;
   if (approximate == "none") {
-    return prepare_unary(context, FloatTypes{}, "gelu", [](auto x) {
-      using T = decltype(x);
-      return T{0.5} * x * (T{1} + std::erf(x * static_cast<T>(1 / std::numbers::sqrt2)));
-    });
+    return prepare_activation(
+        context, FloatTypes{}, "gelu",
+        [](auto x) {
+          using T = decltype(x);
+          return T{0.5} * x * (T{1} + std::erf(x * static_cast<T>(1 / std::numbers::sqrt2)));
+        },
+        {"Gelu", 0, 0, "none"});
   }
   if (approximate == "tanh") {
-    return prepare_unary(context, FloatTypes{}, "gelu (tanh approximation)", [](auto x) {
-      using T = decltype(x);
-      const T k = static_cast<T>(std::sqrt(2 / std::numbers::pi));
-      return T{0.5} * x * (T{1} + std::tanh(k * (x + T{0.044715} * x * x * x)));
-    });
+    return prepare_activation(context, FloatTypes{}, "gelu (tanh approximation)",
+                              [](auto x) {
+                                using T = decltype(x);
+                                const T k = static_cast<T>(std::sqrt(2 / std::numbers::pi));
+                                return T{0.5} * x *
+                                       (T{1} + std::tanh(k * (x + T{0.044715} * x * x * x)));
+                              },
+                              {"Gelu", 0, 0, "tanh"});
   }
   return attributes.error(StatusCode::kInvalidModel, "approximate",
                           fmt::format("'{}' is not one of none, tanh", approximate));

@@ -24,12 +24,17 @@ std::vector<EltwiseStep> eltwise_steps(const conv::Activation& a) {
   // oneDNN 2.6's hardswish is x * relu6(x + 3) / 6: ONNX HardSwish (alpha 1/6, beta 1/2).
   if (op == "HardSwish") return {{algorithm::eltwise_hardswish, 0, 0}};
   if (op == "Tanh") return {{algorithm::eltwise_tanh, 0, 0}};
+  // x * sigmoid(alpha * x), alpha 1.
+  if (op == "SiLU") return {{algorithm::eltwise_swish, 1, 0}};
   if (op == "Softplus") return {{algorithm::eltwise_soft_relu, 0, 0}};
   if (op == "Gelu") {
     return {{a.approximate == "tanh" ? algorithm::eltwise_gelu_tanh : algorithm::eltwise_gelu_erf,
              0, 0}};
   }
   if (op == "Clip") return {{algorithm::eltwise_clip_v2, a.alpha, a.beta}};
+  if (op == "Exp") return {{algorithm::eltwise_exp, 0, 0}};
+  if (op == "Log") return {{algorithm::eltwise_log, 0, 0}};
+  if (op == "Sqrt") return {{algorithm::eltwise_sqrt, 0, 0}};
   return {};
 }
 

@@ -29,6 +29,26 @@ std::optional<conv::Activation> clip_with_constant_bounds(const Graph& graph, co
   return a;
 }
 
+// SiLU written out, as PyTorch exports nn.SiLU and EfficientNet's swish: Mul(a, Sigmoid(a)).
+// Returns the index of the Sigmoid when node `j` is that Mul.
+std::optional<size_t> silu_sigmoid(const Graph& graph, const GraphIndex& index, const Node& mul) {
+  if (!mul.domain.empty() || mul.op_type != "Mul" || mul.opset < 7 || mul.inputs.size() != 2 ||
+      mul.outputs.size() != 1) {
+    return std::nullopt;
+  }
+  for (size_t side = 0; side < 2; ++side) {
+    const auto s = index.producer(mul.inputs[1 - side]);
+    if (!s) continue;
+    const Node& sigmoid = graph.nodes[*s];
+    if (sigmoid.op_type == "Sigmoid" && sigmoid.domain.empty() && sigmoid.opset >= 6 &&
+        sigmoid.inputs.size() == 1 && sigmoid.inputs[0] == mul.inputs[side] &&
+        sigmoid.attributes.empty() && index.foldable(sigmoid.outputs[0])) {
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int fuse_activation(Graph& graph) {
@@ -40,6 +60,22 @@ int fuse_activation(Graph& graph) {
       const Node& node = graph.nodes[j];
       std::optional<conv::Activation> activation = conv::fusable_activation(node);
       if (!activation) activation = clip_with_constant_bounds(graph, node);
+      if (const auto sigmoid = silu_sigmoid(graph, index, node)) {
+        // The conv's output feeds the Sigmoid and the Mul, and nothing else.
+        const std::string& value = graph.nodes[*sigmoid].inputs[0];
+        const auto i = index.producer(value);
+        if (!i || index.readers(value) != 2 || index.is_graph_output(value)) continue;
+        const Node& conv = graph.nodes[*i];
+        if (!is_conv(conv) || fusion_of(conv).activation) continue;
+        Node fused = conv;
+        make_fused(fused, "Sigmoid + Mul", graph);
+        conv::write_activation({"SiLU", 1, 0, ""}, fused);
+        replace_pair(graph, *i, j, std::move(fused));
+        graph.nodes.erase(graph.nodes.begin() + static_cast<std::ptrdiff_t>(*sigmoid - 1));
+        ++fused_count;
+        changed = true;
+        continue;
+      }
       if (!activation) continue;
       const auto i = index.producer(node.inputs[0]);
       if (!i || !index.foldable(node.inputs[0])) continue;

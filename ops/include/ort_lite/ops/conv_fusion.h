@@ -4,7 +4,8 @@
 // op type, the conv's attributes plus the ones below, and the residual as a 4th input:
 //   domain ai.ort_lite, op Conv | ConvTranspose, inputs X, W, B (may be omitted), residual?
 //   activation        the ONNX op type folded in: Relu, LeakyRelu, Elu, Selu, Sigmoid,
-//                     HardSigmoid, HardSwish, Tanh, Softplus, Clip, Gelu (absent: none)
+//                     HardSigmoid, HardSwish, Tanh, Softplus, Clip, Gelu, or SiLU for
+//                     x * Sigmoid(x) written as two nodes (absent: none)
 //   activation_alpha, activation_beta   its float attributes (Clip: min and max), as ONNX
 //                     defines them for that op (defaults filled in by the rewrite)
 //   activation_approximate              Gelu's 'none' or 'tanh'

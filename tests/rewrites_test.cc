@@ -1,0 +1,199 @@
+// The graph rewrites (ops/rewrites/): each folds or fuses exactly the patterns it should, never
+// through an activation or a value something else reads, and the rewritten graph computes the
+// same values as the original, on the fast backend and (through the fused nodes' composite
+// path) on the reference.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "conv_test_util.h"
+#include "rewrites/rewrites.h"
+
+namespace ort_lite {
+namespace {
+
+using Ints = std::vector<int64_t>;
+
+Tensor random(Shape shape, uint32_t seed, float lo = -1, float hi = 1) {
+  std::mt19937 rng(seed);
+  Tensor t(DType::kFloat32, std::move(shape));
+  std::uniform_real_distribution<float> dist(lo, hi);
+  for (float& v : t.mutable_values<float>()) v = dist(rng);
+  return t;
+}
+
+// A small graph built node by node: X is its input, `out` its output.
+struct Builder {
+  Graph g;
+  int next = 0;
+  explicit Builder(Shape x) {
+    g.source = "rewrite test";
+    g.opsets[""] = 17;
+    g.inputs.push_back(testing_util::float_value("X", x));
+  }
+  std::string constant(Tensor t) {
+    const std::string name = "c" + std::to_string(next++);
+    g.initializers[name] = std::move(t);
+    return name;
+  }
+  std::string node(const std::string& op, std::vector<std::string> inputs,
+                   std::map<std::string, AttributeValue> attributes = {}, int64_t opset = 17) {
+    Node n;
+    n.name = op + std::to_string(next);
+    n.op_type = op;
+    n.opset = opset;
+    n.inputs = std::move(inputs);
+    n.outputs = {"v" + std::to_string(next++)};
+    n.attributes = std::move(attributes);
+    g.nodes.push_back(n);
+    return n.outputs[0];
+  }
+  void output(const std::string& name) {
+    g.outputs.push_back(ValueInfo{name, DType::kFloat32, "float", std::nullopt});
+  }
+};
+
+Tensor run(const Graph& graph, const Tensor& x, SessionOptions options) {
+  auto session = Session::create(graph, options);
+  EXPECT_TRUE(session.ok()) << session.status().to_string();
+  if (!session.ok()) return {};
+  auto out = (*session)->run({{"X", x}});
+  EXPECT_TRUE(out.ok()) << out.status().to_string();
+  return out.ok() ? (*out)[0].tensor : Tensor();
+}
+
+// The rewritten graph computes what the written one does: fused (default options) against
+// unfused (level 0) and the reference, and the rewritten graph itself on the reference.
+void expect_same_values(const Graph& graph, const Shape& x_shape) {
+  const Tensor x = random(x_shape, 99);
+  SessionOptions unfused;
+  unfused.optimizations = Optimizations::level(0);
+  SessionOptions reference;
+  reference.backend = Backend::kReference;
+  const Tensor expected = run(graph, x, reference);
+  EXPECT_EQ(testing_util::compare(run(graph, x, {}), expected, 1e-4, 1e-5), "") << "fused";
+  EXPECT_EQ(testing_util::compare(run(graph, x, unfused), expected, 1e-4, 1e-5), "") << "unfused";
+  Graph rewritten = graph;
+  rewrites::rewrite_graph(rewritten, Optimizations{});
+  EXPECT_EQ(testing_util::compare(run(rewritten, x, reference), expected, 1e-4, 1e-5), "")
+      << "fused nodes on the reference";
+}
+
+rewrites::RewriteCounts counts(const Graph& graph) {
+  Graph copy = graph;
+  return rewrites::rewrite_graph(copy, Optimizations{});
+}
+
+std::string batch_norm(Builder& b, const std::string& x, int64_t channels, uint32_t seed) {
+  return b.node(
+      "BatchNormalization",
+      {x, b.constant(random({channels}, seed, 0.5f, 2)), b.constant(random({channels}, seed + 1)),
+       b.constant(random({channels}, seed + 2)), b.constant(random({channels}, seed + 3, 0.1f, 1))},
+      {{"epsilon", 1e-3f}});
+}
+
+TEST(Rewrites, FoldsBatchNormIntoConv) {
+  Builder b({1, 3, 8, 8});
+  const std::string y =
+      b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 1)), b.constant(random({4}, 2))},
+             {{"pads", Ints{1, 1, 1, 1}}});
+  b.output(batch_norm(b, y, 4, 10));
+  EXPECT_EQ(counts(b.g).batch_norms_folded, 1);
+  expect_same_values(b.g, {1, 3, 8, 8});
+}
+
+// CONV_SEMANTICS "known bugs": ConvTranspose(4->6, g=2) + BatchNorm scales weight axis 1 per
+// group, not axis 0.
+TEST(Rewrites, FoldsBatchNormIntoGroupedConvTransposeOnAxisOne) {
+  Builder b({1, 4, 5, 5});
+  const std::string y = b.node("ConvTranspose", {"X", b.constant(random({4, 3, 3, 3}, 3))},
+                               {{"group", int64_t{2}}, {"strides", Ints{2, 2}}});
+  b.output(batch_norm(b, y, 6, 20));
+  EXPECT_EQ(counts(b.g).batch_norms_folded, 1);
+  expect_same_values(b.g, {1, 4, 5, 5});
+}
+
+TEST(Rewrites, NeverFoldsThroughAnActivation) {
+  Builder b({1, 3, 6, 6});
+  const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 4))});
+  b.output(batch_norm(b, b.node("Relu", {y}), 4, 30));
+  const auto c = counts(b.g);
+  EXPECT_EQ(c.batch_norms_folded, 0);
+  EXPECT_EQ(c.activations_fused, 1);  // the Relu itself joins the conv
+  expect_same_values(b.g, {1, 3, 6, 6});
+}
+
+TEST(Rewrites, NeverFoldsAValueThatIsAlsoAGraphOutput) {
+  Builder b({1, 3, 6, 6});
+  const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 5))});
+  b.output(batch_norm(b, y, 4, 40));
+  b.output(y);  // the conv's own output is wanted too
+  EXPECT_EQ(counts(b.g).batch_norms_folded, 0);
+  auto session = Session::create(b.g, {});
+  ASSERT_TRUE(session.ok());
+  auto out = (*session)->run({{"X", random({1, 3, 6, 6}, 6)}});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->size(), 2u);
+}
+
+TEST(Rewrites, FoldsPerChannelMulAndAdd) {
+  Builder b({2, 3, 6, 6});
+  const std::string y = b.node("Conv", {"X", b.constant(random({5, 3, 1, 1}, 7))});
+  const std::string scaled = b.node("Mul", {b.constant(random({1, 5, 1, 1}, 8)), y});
+  b.output(b.node("Add", {scaled, b.constant(random({5, 1, 1}, 9))}));
+  EXPECT_EQ(counts(b.g).channel_affines_folded, 2);
+  expect_same_values(b.g, {2, 3, 6, 6});
+}
+
+TEST(Rewrites, FusesResidualAddThenRelu) {
+  Builder b({1, 4, 6, 6});
+  const std::string y =
+      b.node("Conv", {"X", b.constant(random({4, 4, 3, 3}, 10))}, {{"pads", Ints{1, 1, 1, 1}}});
+  b.output(b.node("Relu", {b.node("Add", {y, "X"})}));
+  const auto c = counts(b.g);
+  EXPECT_EQ(c.residual_adds_fused, 1);
+  EXPECT_EQ(c.activations_fused, 1);
+  expect_same_values(b.g, {1, 4, 6, 6});
+}
+
+TEST(Rewrites, ResidualThatBroadcastsRunsThroughTheOpsKernels) {
+  Builder b({1, 3, 6, 6});
+  const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 1, 1}, 11))});
+  // The other operand is a computed (1, 4, 1, 1) value: a broadcast, not a same-shape residual.
+  const std::string pooled = b.node("GlobalAveragePool", {y});
+  const std::string z = b.node("Conv", {"X", b.constant(random({4, 3, 1, 1}, 12))});
+  b.output(b.node("Add", {z, pooled}));
+  EXPECT_EQ(counts(b.g).residual_adds_fused, 1);
+  expect_same_values(b.g, {1, 3, 6, 6});
+}
+
+TEST(Rewrites, FusesSiluAndClipWithConstantBounds) {
+  Builder b({1, 3, 6, 6});
+  const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 13))});
+  const std::string silu = b.node("Mul", {y, b.node("Sigmoid", {y})});
+  const std::string z = b.node("ConvTranspose", {silu, b.constant(random({4, 2, 2, 2}, 14))},
+                               {{"strides", Ints{2, 2}}});
+  b.output(b.node("Clip", {z, b.constant(Tensor::from_floats({}, std::vector<float>{-0.25f})),
+                           b.constant(Tensor::from_floats({}, std::vector<float>{0.5f}))}));
+  EXPECT_EQ(counts(b.g).activations_fused, 2);
+  expect_same_values(b.g, {1, 3, 6, 6});
+}
+
+TEST(Rewrites, EachSwitchTurnsItsRewriteOff) {
+  Builder b({1, 3, 6, 6});
+  const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 15))});
+  b.output(b.node("Relu", {batch_norm(b, y, 4, 50)}));
+  Optimizations off;
+  off.fold_batch_norm = false;
+  Graph copy = b.g;
+  const auto c = rewrites::rewrite_graph(copy, off);
+  EXPECT_EQ(c.batch_norms_folded, 0);
+  EXPECT_EQ(c.activations_fused, 0);  // the Relu follows the BatchNormalization, not a conv
+  Graph none = b.g;
+  const auto zero = rewrites::rewrite_graph(none, Optimizations::level(0));
+  EXPECT_EQ(zero.batch_norms_folded + zero.activations_fused, 0);
+  EXPECT_EQ(none.nodes.size(), b.g.nodes.size());
+}
+
+}  // namespace
+}  // namespace ort_lite
