@@ -168,6 +168,10 @@ std::vector<int64_t> broadcast_strides(const Shape& in, const Shape& out) {
   return strides;
 }
 
+bool output_wanted(const Node& node, size_t i) {
+  return i < node.outputs.size() && !node.outputs[i].empty();
+}
+
 int64_t saturating_mul(int64_t a, int64_t b) {
   int64_t r;
   if (!__builtin_mul_overflow(a, b, &r)) return r;

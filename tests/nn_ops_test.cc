@@ -806,3 +806,48 @@ TEST(Gemm, CIsOptionalFromOpset11) {
 
 }  // namespace
 }  // namespace ort_lite
+
+namespace ort_lite {
+namespace {
+
+// Y alone takes oneDNN's layer normalization; with Mean and InvStdDev wanted, our loop (what the
+// ONNX tests check). The two agree, and Y matches a hand computation.
+TEST(LayerNormalization, OneDnnYMatchesTheStatisticsLoop) {
+  const Tensor x = random_floats({2, 3, 4, 5}, 41), w = random_floats({4, 5}, 42),
+               b = random_floats({4, 5}, 43);
+  OneNode y_only{
+      "LayerNormalization", 17, {{"axis", int64_t{2}}}, {{"X", x}}, {{"W", w}, {"B", b}}};
+  OneNode with_stats = y_only;
+  with_stats.outputs = {"Y", "Mean", "InvStdDev"};
+  const Tensor fast = run1(y_only);
+  auto all = run(with_stats);
+  ASSERT_TRUE(all.ok()) << all.status().to_string();
+  ASSERT_EQ((*all)[1].shape(), (Shape{2, 3, 1, 1}));
+  const auto a = fast.values<float>(), e = (*all)[0].values<float>();
+  ASSERT_EQ(a.size(), e.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], e[i], 1e-5) << i;
+  // Row 0 by hand.
+  double mean = 0, var = 0;
+  for (int i = 0; i < 20; ++i) mean += x.data<float>()[i] / 20.0;
+  for (int i = 0; i < 20; ++i) var += std::pow(x.data<float>()[i] - mean, 2) / 20.0;
+  const double y0 =
+      (x.data<float>()[0] - mean) / std::sqrt(var + 1e-5) * w.data<float>()[0] + b.data<float>()[0];
+  EXPECT_NEAR(a[0], y0, 1e-5);
+  auto session = Session::create(make_graph(y_only));
+  ASSERT_TRUE(session.ok());
+  auto report = (*session)->describe({{"X", x}});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->back().implementation.rfind("onednn layer normalization", 0), 0u)
+      << report->back().implementation;
+}
+
+TEST(LayerNormalization, ScaleOfAnotherShapeIsRefused) {
+  const Tensor x = random_floats({2, 3}, 1);
+  EXPECT_EQ(load_status({"LayerNormalization", 17, {}, {{"X", x}}, {{"W", random_floats({2}, 2)}}})
+                .to_string(),
+            "invalid argument: LayerNormalization 'n1': Scale has shape [2]; expected X's "
+            "normalized shape [3] (X [2, 3], axis -1)");
+}
+
+}  // namespace
+}  // namespace ort_lite

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "nn/nn_ops.h"
+#include "onednn/matmul_kernel.h"
 #include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::nn_ops {
@@ -100,6 +101,29 @@ Result<PreparedOp> prepare_matmul(const PrepareContext& context) {
   Shape out = *batch;
   if (a_rank > 1) out.push_back(m_size);
   if (b_rank > 1) out.push_back(n_size);
+
+  // oneDNN's matmul: every operand as a stack of matrices of one rank (leading 1s added).
+  {
+    const size_t rank = std::max<size_t>(batch->size(), 0) + 2;
+    auto stacked = [&](const Shape& batch_dims, int64_t rows, int64_t cols) {
+      Shape s(rank - 2 - batch_dims.size(), 1);
+      s.insert(s.end(), batch_dims.begin(), batch_dims.end());
+      s.push_back(rows);
+      s.push_back(cols);
+      return s;
+    };
+    onednn::MatMulSpec spec;
+    spec.a = stacked(a_batch, m_size, k_size);
+    spec.b = stacked(b_batch, k_size, n_size);
+    spec.out = stacked(*batch, m_size, n_size);
+    if (batch->empty()) spec.constant_b = context.inputs[1].constant;
+    if (auto kernel = onednn::make_matmul_kernel(spec)) {
+      PreparedOp op;
+      op.outputs = {TensorType{DType::kFloat32, out}};
+      op.kernel = std::move(kernel);
+      return op;
+    }
+  }
 
   // The offsets of each batch's A and B matrices, walked once here.
   const int64_t batches = element_count(*batch);
@@ -192,6 +216,31 @@ Result<PreparedOp> prepare_gemm(const PrepareContext& context) {
                       broadcast == 0 ? " (attribute broadcast = 0: C must be (M, N))" : ""));
     }
     c_strides = broadcast_strides(c->shape, out);
+  }
+
+  // oneDNN's matmul where it computes exactly Gemm: alpha 1, and C (if any) added unscaled.
+  if (alpha == 1.0f && (!c || beta == 1.0f)) {
+    onednn::MatMulSpec spec;
+    spec.a = a.shape;
+    spec.b = b.shape;
+    spec.out = out;
+    spec.transpose_a = trans_a == 1;
+    spec.transpose_b = trans_b == 1;
+    // A's and B's shapes as read (transposed where asked).
+    if (spec.transpose_a) spec.a = {a.shape[1], a.shape[0]};
+    if (spec.transpose_b) spec.b = {b.shape[1], b.shape[0]};
+    spec.constant_b = context.inputs[1].constant;
+    if (c) {
+      Shape bias(2 - c->shape.size(), 1);
+      bias.insert(bias.end(), c->shape.begin(), c->shape.end());
+      spec.bias = bias;
+    }
+    if (auto kernel = onednn::make_matmul_kernel(spec)) {
+      PreparedOp op;
+      op.outputs = {TensorType{DType::kFloat32, out}};
+      op.kernel = std::move(kernel);
+      return op;
+    }
   }
 
   const Operand a_view{nullptr, trans_a ? 1 : k_size, trans_a ? m_size : 1};

@@ -10,6 +10,7 @@ Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context);
 Result<PreparedOp> prepare_instance_normalization(const PrepareContext& context);
 
 // pool.cc
+Result<PreparedOp> prepare_layer_normalization(const PrepareContext& context);
 Result<PreparedOp> prepare_max_pool(const PrepareContext& context);
 // MaxPool keeps the Indices form plain; everything else pools channels-last values as they are.
 LayoutClass pool_layout_class(const Node& node);

@@ -9,6 +9,7 @@ void register_nn_ops(OpRegistry& registry) {
   // their prepare function (see each file's spec block).
   registry.add("BatchNormalization", 1, 22, prepare_batch_normalization);
   registry.add("InstanceNormalization", 1, 22, prepare_instance_normalization);
+  registry.add("LayerNormalization", 17, 22, prepare_layer_normalization);
   registry.add("MaxPool", 1, 22, prepare_max_pool);
   registry.add("AveragePool", 1, 22, prepare_average_pool);
   registry.add("GlobalMaxPool", 1, 22, prepare_global_max_pool);

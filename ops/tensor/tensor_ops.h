@@ -74,7 +74,4 @@ PreparedOp make_copy_op(const TensorType& output, std::string implementation, St
 // `value` converted to `dtype`, as the bytes of one element (the first dtype_size() bytes).
 std::array<std::byte, 8> element_bytes(DType dtype, double value);
 
-// Whether the node's output `i` is wanted (present and named).
-bool output_wanted(const Node& node, size_t i);
-
 }  // namespace ort_lite::tensor_ops

@@ -73,8 +73,4 @@ std::array<std::byte, 8> element_bytes(DType dtype, double value) {
   return bytes;
 }
 
-bool output_wanted(const Node& node, size_t i) {
-  return i < node.outputs.size() && !node.outputs[i].empty();
-}
-
 }  // namespace ort_lite::tensor_ops

@@ -108,6 +108,9 @@ std::vector<int64_t> contiguous_strides(const Shape& shape);
 
 int64_t element_count(std::span<const int64_t> shape);
 
+// Whether the node's output `i` is wanted (present and named).
+bool output_wanted(const Node& node, size_t i);
+
 // a * b, clamped to the int64 range instead of overflowing. For sizes worked out at prepare
 // for outputs that may yet be refused as too large (the plan checks every output after its
 // op's prepare): they must not be undefined behaviour, and are never used.
