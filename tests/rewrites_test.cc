@@ -179,6 +179,33 @@ TEST(Rewrites, FusesSiluAndClipWithConstantBounds) {
   expect_same_values(b.g, {1, 3, 6, 6});
 }
 
+// GELU as torch 1.13 exports nn.GELU: x * (1 + erf(x / sqrt 2)) * 0.5, then fused into the conv.
+TEST(Rewrites, FusesDecomposedGeluThenIntoTheConv) {
+  Builder b({1, 3, 6, 6});
+  const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 16))});
+  auto scalar = [&](float v) { return b.constant(Tensor::from_floats({}, std::vector<float>{v})); };
+  const std::string erf = b.node("Erf", {b.node("Div", {y, scalar(1.4142135f)})});
+  const std::string mul = b.node("Mul", {b.node("Add", {scalar(1.0f), erf}), y});  // swapped
+  b.output(b.node("Mul", {mul, scalar(0.5f)}));
+  const auto c = counts(b.g);
+  EXPECT_EQ(c.gelus_fused, 1);
+  EXPECT_EQ(c.activations_fused, 1);
+  Graph rewritten = b.g;
+  rewrites::rewrite_graph(rewritten, Optimizations{});
+  EXPECT_EQ(rewritten.nodes.size(), 1u);
+  expect_same_values(b.g, {1, 3, 6, 6});
+}
+
+// The same chain with a constant that is not 1/sqrt(2)'s is left alone.
+TEST(Rewrites, LeavesAChainThatIsNotGelu) {
+  Builder b({1, 3, 6, 6});
+  auto scalar = [&](float v) { return b.constant(Tensor::from_floats({}, std::vector<float>{v})); };
+  const std::string erf = b.node("Erf", {b.node("Div", {"X", scalar(2.0f)})});
+  const std::string mul = b.node("Mul", {"X", b.node("Add", {erf, scalar(1.0f)})});
+  b.output(b.node("Mul", {mul, scalar(0.5f)}));
+  EXPECT_EQ(counts(b.g).gelus_fused, 0);
+}
+
 TEST(Rewrites, EachSwitchTurnsItsRewriteOff) {
   Builder b({1, 3, 6, 6});
   const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 15))});

@@ -97,6 +97,7 @@ RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations) {
   if (optimizations.fold_batch_norm) counts.batch_norms_folded = fold_batch_norm(graph);
   if (optimizations.fold_channel_affine) counts.channel_affines_folded = fold_channel_affine(graph);
   if (optimizations.fuse_residual_add) counts.residual_adds_fused = fuse_residual_add(graph);
+  if (optimizations.fuse_gelu) counts.gelus_fused = fuse_gelu(graph);
   if (optimizations.fuse_activation) counts.activations_fused = fuse_activation(graph);
   return counts;
 }

@@ -7,6 +7,7 @@
 //                        group-aware), the bias shifted; the BatchNormalization disappears
 //   fold_channel_affine  Conv -> Mul / Div / Add / Sub by a per-channel (or scalar) constant
 //   fuse_residual_add    Conv -> Add(other): a fused node adding `other` (conv_fusion.h)
+//   fuse_gelu            the Div -> Erf -> Add -> Mul -> Mul form of GELU becomes one Gelu
 //   fuse_activation      Conv -> Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSwish, Elu, Gelu...
 //
 // A pattern folds only through a value with no other reader that is not a graph output (so no
@@ -27,6 +28,7 @@ struct RewriteCounts {
   int batch_norms_folded = 0;
   int channel_affines_folded = 0;
   int residual_adds_fused = 0;
+  int gelus_fused = 0;
   int activations_fused = 0;
 };
 
@@ -35,6 +37,7 @@ RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations);
 int fold_batch_norm(Graph& graph);
 int fold_channel_affine(Graph& graph);
 int fuse_residual_add(Graph& graph);
+int fuse_gelu(Graph& graph);
 int fuse_activation(Graph& graph);
 
 }  // namespace ort_lite::rewrites
