@@ -30,7 +30,9 @@ void register_tensor_ops(OpRegistry& registry) {
   registry.add("Range", 11, 22, prepare_range);
 
   // Transpose reads channels-last bytes as they are (and relabels tf2onnx's NHWC pairs).
-  registry.set_layout_class("Transpose", [](const Node&) { return LayoutClass::kNative; });
+  for (const char* op : {"Transpose", "Slice"}) {
+    registry.set_layout_class(op, [](const Node&) { return LayoutClass::kNative; });
+  }
   // Concat and Split join and cut channels-last values along the axis's physical place.
   for (const char* op : {"Concat", "Split"}) {
     registry.set_layout_class(op, [](const Node&) { return LayoutClass::kUniform; });

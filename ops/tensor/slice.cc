@@ -100,7 +100,14 @@ Result<PreparedOp> prepare_slice(const PrepareContext& context) {
   }
   ORTL_ASSIGN_OR_RETURN(axes, resolve_axes(in, axes, rank, "axes", code));
 
-  const std::vector<int64_t> in_strides = contiguous_strides(x.shape);
+  // X's bytes as they arrive (LayoutClass::kNative): a channels-last X is sliced where its
+  // axes lie in memory, and Y keeps its layout. Strides and offsets below are per logical axis.
+  const Layout layout = context.inputs[0].layout;
+  const std::vector<int64_t> physical_strides = contiguous_strides(physical_shape(x.shape, layout));
+  std::vector<int64_t> in_strides(x.shape.size());
+  for (size_t a = 0; a < in_strides.size(); ++a) {
+    in_strides[a] = physical_strides[physical_axis(a, x.shape.size(), layout)];
+  }
   TensorType y = x;
   std::vector<int64_t> src_strides = in_strides;
   int64_t offset = 0;
@@ -116,8 +123,20 @@ Result<PreparedOp> prepare_slice(const PrepareContext& context) {
     offset += s.start * in_strides[a];
   }
   if (element_count(y.shape) == 0) offset = 0;  // nothing is read; stay inside the buffer
-  StridedCopy copy(dtype_size(x.dtype), y.shape, src_strides, contiguous_strides(y.shape));
-  return make_copy_op(y, "slice", std::move(copy), offset);
+  // Walk Y in its own memory order: the logical axes in physical order.
+  Shape walk;
+  std::vector<int64_t> walk_strides;
+  for (size_t p = 0; p < y.shape.size(); ++p) {
+    const size_t a = logical_axis(p, y.shape.size(), layout);
+    walk.push_back(y.shape[a]);
+    walk_strides.push_back(src_strides[a]);
+  }
+  StridedCopy copy(dtype_size(x.dtype), walk, walk_strides, contiguous_strides(walk));
+  PreparedOp op =
+      make_copy_op(y, layout == Layout::kChannelsLast ? "slice (channels-last)" : "slice",
+                   std::move(copy), offset);
+  op.output_layouts = {layout};
+  return op;
 }
 
 }  // namespace ort_lite::tensor_ops

@@ -27,6 +27,12 @@ size_t physical_axis(size_t axis, size_t rank, Layout layout) {
   return axis == 1 ? rank - 1 : axis - 1;
 }
 
+size_t logical_axis(size_t position, size_t rank, Layout layout) {
+  if (layout == Layout::kPlain || rank < 3) return position;
+  if (position == 0) return 0;
+  return position == rank - 1 ? 1 : position + 1;
+}
+
 bool same_bytes_in_both_layouts(const Shape& logical) {
   if (logical.size() < 3 || logical[1] == 1) return true;
   for (size_t i = 2; i < logical.size(); ++i) {

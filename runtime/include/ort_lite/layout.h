@@ -23,6 +23,8 @@ Shape physical_shape(const Shape& logical, Layout layout);
 Shape logical_shape(const Shape& physical, Layout layout);
 // Where logical axis `axis` of a rank-`rank` tensor sits in its physical shape.
 size_t physical_axis(size_t axis, size_t rank, Layout layout);
+// The logical axis at physical position `position` (the inverse).
+size_t logical_axis(size_t position, size_t rank, Layout layout);
 // True when plain and channels-last bytes are the same (dim 1 is 1, or every dim after it is):
 // switching such a tensor's layout is a relabel, not a copy.
 bool same_bytes_in_both_layouts(const Shape& logical);
