@@ -94,6 +94,22 @@ for backend in onednn reference; do
 done
 run_case threads_1 0 out:PASS -- "$ORTL" --threads 1 "$UP.onnx" "$UP.input.npy" \
   --compare "$UP.expected.npy"
+# Optimizations off and each ConvTranspose algorithm give the same (PyTorch's) answer.
+DCGAN=$MODELS/dcgan_generator
+run_case opt_level_0 0 out:PASS -- "$ORTL" --opt-level 0 "$DCGAN.onnx" "$DCGAN.input.npy" \
+  --compare "$DCGAN.expected.npy"
+run_case opt_level_out_of_range 2 "err:--opt-level" -- "$ORTL" --opt-level 3 "$UP.onnx"
+for pair in "onednn-deconv:onednn deconvolution" subpixel-conv:subpixel-conv gemm-col2im:gemm-col2im; do
+  algorithm=${pair%%:*}
+  run_case "deconv_algorithm_$algorithm" 0 out:PASS "out:${pair#*:}" -- "$ORTL" --report \
+    --deconv-algorithm "$algorithm" "$DCGAN.onnx" "$DCGAN.input.npy" --compare "$DCGAN.expected.npy"
+done
+run_case unknown_deconv_algorithm 2 "err:unknown ConvTranspose algorithm 'fast'" \
+  -- "$ORTL" --deconv-algorithm fast "$UP.onnx"
+run_case report_shows_memory_and_reorders 0 "out:activation memory per run:" \
+  "out:Reorder 'x' (plain -> channels-last)" -- "$ORTL" --report "$UP.onnx" "$UP.input.npy"
+run_case warmup_then_repeat 0 "out:over 3 runs" -- "$ORTL" --warmup 2 --repeat 3 "$UP.onnx" \
+  "$UP.input.npy"
 run_case mismatch_exits_1 1 out:FAIL "out:[0, 1, 10, 20]" \
   -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "$MODELS/mismatch_expected.npy"
 run_case mismatch_within_loose_tolerance 0 out:PASS \

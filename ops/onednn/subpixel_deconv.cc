@@ -182,8 +182,13 @@ void SubPixelDeconv::scatter(const float* z, const float* bias, float* y) const 
   const int64_t out_last = p.axes.back().output;
   int64_t rows = p.batch;  // (n, every output axis but the last)
   for (size_t i = 0; i + 1 < rank; ++i) rows *= p.axes[i].output;
+  // Rows cut into segments, so that 1-D outputs (one row per image) run in parallel too.
+  constexpr int64_t kSegment = 256;
+  const int64_t segments = (out_last + kSegment - 1) / kSegment;
 #pragma omp parallel for schedule(static)
-  for (int64_t row = 0; row < rows; ++row) {
+  for (int64_t task = 0; task < rows * segments; ++task) {
+    const int64_t row = task / segments, begin = (task % segments) * kSegment;
+    const int64_t end = std::min(out_last, begin + kSegment);
     // The row's Z pixel prefix and phase prefix, from the axes before the last.
     int64_t rest = row, q_prefix = 0, r_prefix = 0, q_scale = 1, r_scale = 1;
     bool outside = false;
@@ -201,7 +206,7 @@ void SubPixelDeconv::scatter(const float* z, const float* bias, float* y) const 
     const int64_t q_last_extent = z_shape_.back();
     const int64_t s_last = p.axes.back().stride;
     float* y_row = y + row * out_last * p.out_channels;
-    for (int64_t o = 0; o < out_last; ++o) {
+    for (int64_t o = begin; o < end; ++o) {
       float* cell = y_row + o * p.out_channels;
       const int64_t q = q_of_[rank - 1][static_cast<size_t>(o)];
       if (outside || q < 0) {

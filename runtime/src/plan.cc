@@ -395,7 +395,15 @@ void PlanBuilder::plan_arena() {
     steps.push_back(std::move(s));
   }
   std::vector<bool> kept(values_.size(), false);
-  for (int slot : plan_->output_slots_) kept[static_cast<size_t>(slot)] = true;
+  for (int slot : plan_->output_slots_) {
+    const bool graph_input = std::find(plan_->input_slots_.begin(), plan_->input_slots_.end(),
+                                       slot) != plan_->input_slots_.end();
+    if (kept[static_cast<size_t>(slot)] || !constant(slot).empty() || graph_input) continue;
+    kept[static_cast<size_t>(slot)] = true;
+    const TensorType physical = values_[static_cast<size_t>(slot)].physical();
+    plan_->output_bytes_ +=
+        static_cast<size_t>(element_count_or_zero(physical.shape)) * dtype_size(physical.dtype);
+  }
   const MemoryPlan memory = plan_memory(steps, values_.size(), kept);
   plan_->arena_offsets_ = memory.offset;
   plan_->arena_bytes_ = memory.arena_bytes;

@@ -32,9 +32,7 @@ class Plan {
   Result<std::vector<Tensor>> run(const std::vector<Tensor>& inputs,
                                   RunProfile* profile = nullptr) const;
   const std::vector<NodeReport>& report() const { return report_; }
-  // Bytes of one run's intermediates (the arena) and of the kernels' scratch.
-  size_t arena_bytes() const { return arena_bytes_; }
-  size_t scratch_bytes() const { return scratch_bytes_; }
+  PlanMemory memory() const { return {arena_bytes_, scratch_bytes_, output_bytes_}; }
 
  private:
   friend class PlanBuilder;
@@ -65,6 +63,7 @@ class Plan {
   std::vector<int64_t> arena_offsets_;  // by slot (memory_plan.h); empty while building
   size_t arena_bytes_ = 0;
   size_t scratch_bytes_ = 0;
+  size_t output_bytes_ = 0;  // graph outputs not known at prepare (allocated per run)
   int threads_ = 0;
   std::vector<NodeReport> report_;
   mutable std::mutex pool_mutex_;

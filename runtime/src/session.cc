@@ -311,6 +311,15 @@ Result<std::vector<NamedTensor>> Session::Impl::run(const std::vector<NamedTenso
   return outputs;
 }
 
+Result<PlanMemory> Session::memory(const std::vector<NamedTensor>& inputs) const {
+  return guarded("Session::memory", [&]() -> Result<PlanMemory> {
+    std::vector<Tensor> ordered;
+    ORTL_ASSIGN_OR_RETURN(std::vector<TensorType> types, impl_->check_inputs(inputs, ordered));
+    ORTL_ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, impl_->plan_for(types, ordered));
+    return plan->memory();
+  });
+}
+
 Result<std::vector<NodeReport>> Session::describe(const std::vector<NamedTensor>& inputs) const {
   return guarded("Session::describe", [&]() -> Result<std::vector<NodeReport>> {
     std::vector<Tensor> ordered;

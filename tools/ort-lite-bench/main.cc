@@ -482,6 +482,7 @@ Status run_model_mode(const std::string& model_path, const std::vector<std::stri
     ORTL_ASSIGN_OR_RETURN(auto feeds, model_inputs(*session, files, options, notes));
     for (const std::string& note : notes) fmt::print("{}\n", note);
     ORTL_ASSIGN_OR_RETURN(auto report, session->describe(feeds));
+    ORTL_ASSIGN_OR_RETURN(PlanMemory memory, session->memory(feeds));
     const double load_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start)
             .count();
@@ -547,6 +548,10 @@ Status run_model_mode(const std::string& model_path, const std::vector<std::stri
         threads, totals.size(), total_median, *std::min_element(totals.begin(), totals.end()),
         load_ms);
     fmt::print(
+        "activation memory per run: {:.2f} MiB (arena {:.2f}, scratch {:.2f}, outputs {:.2f})\n",
+        memory.total() / 1048576.0, memory.arena_bytes / 1048576.0,
+        memory.scratch_bytes / 1048576.0, memory.output_bytes / 1048576.0);
+    fmt::print(
         "{} steps ({} folded nodes not run); layout reorders: {} steps, {:.3f} ms ({:.1f}%)\n",
         steps.size(), report.size() >= steps.size() ? report.size() - steps.size() : 0, reorders,
         reorder_ms, steps_sum > 0 ? 100 * reorder_ms / steps_sum : 0);
@@ -569,6 +574,7 @@ Status run_model_mode(const std::string& model_path, const std::vector<std::stri
                             {"min_ms", *std::min_element(totals.begin(), totals.end())},
                             {"load_and_prepare_ms", load_ms},
                             {"reorder_ms", reorder_ms},
+                            {"activation_bytes", memory.total()},
                             {"nodes", nodes}});
   }
   ORTL_RETURN_IF_ERROR(write_json(options.json_path, j));
@@ -601,7 +607,9 @@ int main_impl(int argc, char** argv) {
       "Layer descriptors (benchdnn style): g mb ic oc, then i/o/k/s/d/p per axis d|h|w, e.g.\n"
       "ih16 (16x16), kh4, sh2, ph1 or ph1_2 (begin_end), dh2 (ONNX dilation, 1 = dense),\n"
       "oph1 (output_padding). A layer runs through ort-lite's op path beside the raw oneDNN\n"
-      "primitive on the same problem, alternating in rounds; times are medians.",
+      "primitive on the same problem, alternating in rounds; times are medians. GFLOP/s count\n"
+      "every kernel tap, those on padding too, so a kernel that skips padded taps can show\n"
+      "more than 100% of the measured FMA peak.",
       "ort-lite-bench"};
   std::string conv_desc, deconv_desc;
   bool suite = false, version = false;
@@ -638,6 +646,10 @@ int main_impl(int argc, char** argv) {
                  "subpixel-conv, gemm-col2im, depthwise-direct")
       ->check(CLI::IsMember(
           {"auto", "onednn-deconv", "subpixel-conv", "gemm-col2im", "depthwise-direct"}));
+  int opt_level = 1;
+  app.add_option("--opt-level", opt_level,
+                 "1 (default): layouts and fusions; 0: one kernel per node on plain tensors")
+      ->check(CLI::Range(0, 1));
   app.add_flag("--version", version, "print the version and exit");
   app.add_option("model_and_inputs", positional, "MODEL.onnx and its inputs (model mode)");
   try {
@@ -651,6 +663,7 @@ int main_impl(int argc, char** argv) {
   }
   options.session.backend = *backend_from_name(backend);
   options.session.deconv_algorithm = *deconv_algorithm_from_name(algorithm);
+  options.session.optimizations = Optimizations::level(opt_level);
   const int modes = !conv_desc.empty() + !deconv_desc.empty() + suite + !positional.empty();
   if (modes != 1) {
     fmt::print(stderr,

@@ -67,8 +67,18 @@ Options:
       --rtol X          relative tolerance for --compare (default 1e-4)
       --atol X          absolute tolerance for --compare (default 1e-5); an element matches when
                         |actual - expected| <= atol + rtol * |expected|, or both are NaN
-      --report          print each node's implementation and output shapes
+      --report          print each node's implementation and output shapes, the layout
+                        reorders the plan added, and the activation memory of a run
       --repeat N        run N times and print the median wall time per run
+      --warmup N        untimed runs before --repeat's (default 1: the first run touches
+                        fresh memory and code)
+      --opt-level N     1 (default): channels-last layouts across the graph and the fusions
+                        (BatchNormalization and per-channel affine folded into convolutions,
+                        residual Add, activations); 0: none of them, one kernel per node on
+                        plain tensors
+      --deconv-algorithm NAME
+                        auto (default: chosen per layer), onednn-deconv, subpixel-conv,
+                        gemm-col2im or depthwise-direct (where it applies)
   -h, --help            print this help and exit
       --version         print the version and exit
 
@@ -91,6 +101,7 @@ struct CliOptions {
   Tolerance tolerance;
   bool report = false;
   std::optional<int> repeat;
+  int warmup = 1;
 };
 
 Status usage_error(const std::string& message) {
@@ -192,6 +203,26 @@ Result<CliOptions> parse_args(int argc, char** argv) {
     } else if (name == "--repeat") {
       ORTL_ASSIGN_OR_RETURN(std::string text, value());
       ORTL_ASSIGN_OR_RETURN(options.repeat, parse_count(name, text, 1));
+    } else if (name == "--warmup") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(options.warmup, parse_count(name, text, 0));
+    } else if (name == "--opt-level") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(int level, parse_count(name, text, 0));
+      if (level > 1) {
+        return usage_error(fmt::format("option '--opt-level' takes 0 or 1, got '{}'", text));
+      }
+      options.session.optimizations = Optimizations::level(level);
+    } else if (name == "--deconv-algorithm") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      std::optional<DeconvAlgorithm> algorithm = deconv_algorithm_from_name(text);
+      if (!algorithm) {
+        return usage_error(fmt::format(
+            "unknown ConvTranspose algorithm '{}': expected auto, onednn-deconv, subpixel-conv, "
+            "gemm-col2im or depthwise-direct",
+            text));
+      }
+      options.session.deconv_algorithm = *algorithm;
     } else {
       return usage_error(fmt::format("unknown option '{}'", name));
     }
@@ -444,11 +475,15 @@ void print_report(const std::vector<NodeReport>& report) {
 // Runs `repeat` times (at least once) and returns the last outputs.
 Result<std::vector<NamedTensor>> run_timed(const Session& session,
                                            const std::vector<NamedTensor>& inputs,
-                                           std::optional<int> repeat) {
+                                           std::optional<int> repeat, int warmup) {
   using Clock = std::chrono::steady_clock;
   std::vector<double> millis;
   std::optional<std::vector<NamedTensor>> outputs;
   const int runs = repeat.value_or(1);
+  // Warm-up runs (with --repeat) are not timed: the first one touches fresh memory and code.
+  for (int r = 0; repeat && r < warmup; ++r) {
+    ORTL_ASSIGN_OR_RETURN(outputs, session.run(inputs));
+  }
   for (int r = 0; r < runs; ++r) {
     const auto start = Clock::now();
     ORTL_ASSIGN_OR_RETURN(outputs, session.run(inputs));
@@ -478,9 +513,14 @@ Result<int> run_cli(const CliOptions& options) {
   if (options.report) {
     ORTL_ASSIGN_OR_RETURN(std::vector<NodeReport> report, session->describe(inputs));
     print_report(report);
+    ORTL_ASSIGN_OR_RETURN(PlanMemory memory, session->memory(inputs));
+    fmt::print(
+        "activation memory per run: {:.2f} MiB (arena {:.2f}, scratch {:.2f}, outputs {:.2f})\n",
+        memory.total() / 1048576.0, memory.arena_bytes / 1048576.0,
+        memory.scratch_bytes / 1048576.0, memory.output_bytes / 1048576.0);
   }
   ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> outputs,
-                        run_timed(*session, inputs, options.repeat));
+                        run_timed(*session, inputs, options.repeat, options.warmup));
 
   const std::vector<std::string> files = output_file_names(session->outputs());
   if (files.size() != outputs.size()) {

@@ -47,6 +47,14 @@ struct RunProfile {
   std::vector<StepProfile> steps;  // in execution order; folded nodes do not run
 };
 
+// The memory one run of a prepared plan uses for activations.
+struct PlanMemory {
+  size_t arena_bytes = 0;    // every intermediate, packed by lifetime (one arena per run)
+  size_t scratch_bytes = 0;  // the kernels' scratch (oneDNN scratchpads, reorders)
+  size_t output_bytes = 0;   // the graph outputs, allocated per run for the caller
+  size_t total() const { return arena_bytes + scratch_bytes + output_bytes; }
+};
+
 class Session {
  public:
   // Imports an ONNX file and checks that every op is supported (all unsupported ops are listed
@@ -72,6 +80,8 @@ class Session {
 
   // Prepares (or finds) the plan for these input shapes and reports each node's choice.
   Result<std::vector<NodeReport>> describe(const std::vector<NamedTensor>& inputs) const;
+  // ... and the activation memory a run of that plan needs.
+  Result<PlanMemory> memory(const std::vector<NamedTensor>& inputs) const;
 
  private:
   struct Impl;
