@@ -3,11 +3,14 @@
 // The rule (kAuto), from ort-lite-bench --suite on the machines the project runs on (README,
 // "Deconvolution algorithms"):
 //   1. depthwise (C/g = M/g = 1)              -> depthwise-direct (oneDNN's is a few % of peak)
-//   2. dilation 1 (or kernel 1) on every axis, some stride > 1, and the sub-pixel convolution
-//      does at most 2x the deconvolution's multiply-adds (its kernel ceil(k/s) * s covers k)
+//   2. dilation 1 (or kernel 1) on every axis and some stride > 1:
+//      - the sub-pixel convolution does at most 1.5x the deconvolution's multiply-adds (the
+//        kernel splits evenly into stride phases: k4 s2, k2 s2, k9 s3)
 //                                             -> subpixel-conv (forward convolutions run near
 //                                                peak; the primitive's backward-data kernels
 //                                                reach 25-60%)
+//      - else, with >= 16 output channels per group (k3 s2)  -> gemm-col2im
+//      - else, at most 2.5x                                 -> subpixel-conv
 //   3. dilation > 1 with a stride, or few output channels per group (< 16)
 //                                             -> gemm-col2im
 //   4. everything else (stride 1)             -> the oneDNN primitive
@@ -116,10 +119,18 @@ DeconvChoice choose_deconv_algorithm(const ConvProblem& p, bool constant_weights
     strided = strided || a.stride > 1;
     dilated = dilated || (a.dilation > 1 && a.kernel > 1);
   }
-  if (strided && applies(DeconvAlgorithm::kSubPixel) && subpixel_overhead(p) <= 2.0) {
-    return {DeconvAlgorithm::kSubPixel, ""};
-  }
   const bool few_outputs = p.out_channels / p.groups < 16;
+  if (strided && applies(DeconvAlgorithm::kSubPixel)) {
+    const double overhead = subpixel_overhead(p);
+    // Kernels that split evenly into stride phases (k4 s2, k2 s2, k9 s3): sub-pixel. Uneven
+    // ones (k3 s2: 1.8x the work in zeros) are faster as a GEMM and col2im, unless the output
+    // channels are too few to make that GEMM wide.
+    if (overhead <= 1.5) return {DeconvAlgorithm::kSubPixel, ""};
+    if (!few_outputs && applies(DeconvAlgorithm::kGemmCol2Im)) {
+      return {DeconvAlgorithm::kGemmCol2Im, ""};
+    }
+    if (overhead <= 2.5) return {DeconvAlgorithm::kSubPixel, ""};
+  }
   if (applies(DeconvAlgorithm::kGemmCol2Im) && ((dilated && strided) || few_outputs)) {
     return {DeconvAlgorithm::kGemmCol2Im, ""};
   }
