@@ -1,6 +1,9 @@
 // Layouts across the graph (runtime/include/ort_lite/layout.h): which ops keep channels-last
 // values, where the plan reorders, and that the eager test hook really reaches the
 // channels-last paths the conformance suite then checks.
+#include <algorithm>
+
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include "conv_test_util.h"
@@ -11,6 +14,7 @@ namespace ort_lite {
 namespace {
 
 using testing_util::fed;
+using testing_util::initializer;
 using testing_util::OneNode;
 
 std::vector<NodeReport> report_of(const OneNode& op, SessionOptions options) {
@@ -56,6 +60,43 @@ TEST(Layouts, ElementwiseOpsKeepChannelsLastAndOnlyTheEdgesReorder) {
     reorders += node.node.rfind("Reorder", 0) == 0;
   }
   EXPECT_EQ(reorders, 3);  // two inputs in, one output out
+}
+
+Tensor pads_tensor(std::vector<int64_t> pads) {
+  Tensor t(DType::kInt64, {static_cast<int64_t>(pads.size())});
+  std::copy(pads.begin(), pads.end(), t.mutable_values<int64_t>().begin());
+  return t;
+}
+
+// Pad pads channels-last bytes axis by axis in their physical order: every mode, pads on
+// every axis (the channel one too, and negative ones) give the plain result, and all-zero pads
+// are a view.
+TEST(Layouts, PadKeepsChannelsLastInEveryMode) {
+  SessionOptions eager;
+  eager.optimizations.eager_channels_last = true;
+  const Tensor x = image({2, 3, 5, 4});
+  for (const char* mode : {"constant", "reflect", "edge", "wrap"}) {
+    for (const std::vector<int64_t>& pads : {std::vector<int64_t>{0, 0, 1, 2, 0, 0, 3, 0},
+                                             std::vector<int64_t>{0, 2, 0, -1, 1, 1, 2, 3},
+                                             std::vector<int64_t>{0, 0, -2, 0, 0, 0, 0, -1}}) {
+      const OneNode pad{
+          "Pad", {fed(x), initializer(pads_tensor(pads))}, {{"mode", std::string(mode)}}, 1, 19};
+      SCOPED_TRACE(fmt::format("mode {}, pads [{}]", mode, fmt::join(pads, ", ")));
+      EXPECT_EQ(testing_util::implementation_of(report_of(pad, eager), "Pad 'n'"),
+                "pad (channels-last)");
+      auto channels_last = testing_util::run_one_node(pad, eager);
+      auto plain = testing_util::run_one_node(pad, {});
+      ASSERT_TRUE(channels_last.ok()) << channels_last.status().to_string();
+      ASSERT_TRUE(plain.ok()) << plain.status().to_string();
+      ASSERT_EQ((*channels_last)[0].shape(), (*plain)[0].shape());
+      const auto a = (*channels_last)[0].values<float>();
+      const auto b = (*plain)[0].values<float>();
+      EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+    }
+  }
+  const OneNode zero{"Pad", {fed(x), initializer(pads_tensor(std::vector<int64_t>(8, 0)))}};
+  EXPECT_EQ(testing_util::implementation_of(report_of(zero, eager), "Pad 'n'"),
+            "pad (all pads 0: no copy)");
 }
 
 TEST(Layouts, SameBytesInBothLayoutsIsARelabel) {

@@ -16,6 +16,7 @@
 //   18+ adds the optional input `axes` (which axes `pads` lists, default all).
 // Implementation: per axis, a table from output index to input index (-1: the constant), built
 // at prepare; run walks the output rows and looks up each element.
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -51,44 +52,60 @@ int64_t source_index(int64_t o, int64_t begin, int64_t d, PadMode mode) {
   return -1;
 }
 
+// Pads in the bytes' own axis order: for a channels-last X the tables and strides below are
+// those of its physical shape, since each axis is padded on its own.
 struct PadPlan {
   size_t element_size = 0;
   Shape out_shape;
   std::vector<int64_t> in_strides;
   std::vector<std::vector<int64_t>> source;  // per axis: output index -> input index or -1
-  std::array<std::byte, 8> constant{};       // when no constant_value input is given
+  // On the last axis, output [interior_begin, interior_end) reads input from interior_begin -
+  // last_pad_begin on, contiguously: one memcpy per row.
+  int64_t interior_begin = 0;
+  int64_t interior_end = 0;
+  int64_t last_pad_begin = 0;
+  std::array<std::byte, 8> constant{};  // when no constant_value input is given
 
   void run(const std::byte* src, std::byte* dst, const std::byte* constant_value) const;
 };
 
 void PadPlan::run(const std::byte* src, std::byte* dst, const std::byte* value) const {
   const size_t rank = out_shape.size();
-  if (element_count(out_shape) == 0) return;
+  const int64_t total = element_count(out_shape);
+  if (total == 0) return;
   if (rank == 0) {
     std::memcpy(dst, src, element_size);
     return;
   }
   const std::vector<int64_t>& last = source.back();
   const int64_t row_length = out_shape.back();
-  const int64_t last_stride = in_strides.back() * static_cast<int64_t>(element_size);
-  std::vector<int64_t> index(rank - 1, 0);
-  const int64_t rows = element_count(out_shape) / row_length;
+  const auto es = static_cast<int64_t>(element_size);
+  const int64_t rows = total / row_length;
+  // Rows in parallel (on the session's threads) when there is enough to copy.
+#pragma omp parallel for schedule(static) if (total >= 65536)
   for (int64_t row = 0; row < rows; ++row) {
     int64_t offset = 0;
     bool outside = false;
-    for (size_t a = 0; a + 1 < rank; ++a) {
-      const int64_t i = source[a][static_cast<size_t>(index[a])];
+    int64_t rest = row;
+    for (size_t a = rank - 1; a-- > 0;) {
+      const int64_t i = source[a][static_cast<size_t>(rest % out_shape[a])];
+      rest /= out_shape[a];
       outside = outside || i < 0;
       offset += i * in_strides[a];
     }
-    const std::byte* src_row = src + offset * static_cast<int64_t>(element_size);
-    for (int64_t o = 0; o < row_length; ++o, dst += element_size) {
+    std::byte* out = dst + row * row_length * es;
+    const std::byte* src_row = src + offset * es;
+    const int64_t copy_begin = outside ? row_length : interior_begin;
+    const int64_t copy_end = outside ? row_length : interior_end;
+    for (int64_t o = 0; o < row_length; ++o) {
+      if (o == copy_begin && copy_end > copy_begin) {
+        std::memcpy(out + o * es, src_row + (o - last_pad_begin) * es,
+                    static_cast<size_t>((copy_end - copy_begin) * es));
+        o = copy_end - 1;
+        continue;
+      }
       const int64_t i = outside ? -1 : last[static_cast<size_t>(o)];
-      std::memcpy(dst, i < 0 ? value : src_row + i * last_stride, element_size);
-    }
-    for (size_t a = rank - 1; a-- > 0;) {
-      if (++index[a] < out_shape[a]) break;
-      index[a] = 0;
+      std::memcpy(out + o * es, i < 0 ? value : src_row + i * es, element_size);
     }
   }
 }
@@ -190,19 +207,43 @@ Result<PreparedOp> prepare_pad(const PrepareContext& context) {
   }
   auto total = checked_element_count(y.shape);
   if (!total.ok()) return total.status().with_context(context.node.label());
+
+  // X's bytes as they arrive (LayoutClass::kNative): Y keeps X's layout.
+  const Layout layout = context.inputs[0].layout;
+  if (std::all_of(begin.begin(), begin.end(), [](int64_t p) { return p == 0; }) &&
+      std::all_of(end.begin(), end.end(), [](int64_t p) { return p == 0; })) {
+    PreparedOp op = make_view_op(x, physical_shape(x.shape, layout), "pad (all pads 0: no copy)");
+    op.outputs = {y};
+    op.output_layouts = {layout};
+    return op;
+  }
+  const Shape x_bytes = physical_shape(x.shape, layout);
+  const Shape y_bytes = physical_shape(y.shape, layout);
+  std::vector<int64_t> begin_bytes(begin.size()), end_bytes(end.size());
+  for (size_t a = 0; a < begin.size(); ++a) {
+    begin_bytes[physical_axis(a, begin.size(), layout)] = begin[a];
+    end_bytes[physical_axis(a, end.size(), layout)] = end[a];
+  }
   plan.element_size = dtype_size(x.dtype);
-  plan.out_shape = y.shape;
-  plan.in_strides = contiguous_strides(x.shape);
+  plan.out_shape = y_bytes;
+  plan.in_strides = contiguous_strides(x_bytes);
   // No tables for an empty output: a huge pad on one axis may hide behind a 0 on another.
   if (*total > 0) {
-    for (size_t a = 0; a < x.shape.size(); ++a) {
-      std::vector<int64_t>& table = plan.source.emplace_back(static_cast<size_t>(y.shape[a]));
-      for (int64_t o = 0; o < y.shape[a]; ++o) {
-        table[static_cast<size_t>(o)] = source_index(o, begin[a], x.shape[a], mode);
+    for (size_t a = 0; a < x_bytes.size(); ++a) {
+      std::vector<int64_t>& table = plan.source.emplace_back(static_cast<size_t>(y_bytes[a]));
+      for (int64_t o = 0; o < y_bytes[a]; ++o) {
+        table[static_cast<size_t>(o)] = source_index(o, begin_bytes[a], x_bytes[a], mode);
       }
     }
+    if (!x_bytes.empty()) {
+      const int64_t pad = begin_bytes.back();
+      plan.last_pad_begin = pad;
+      plan.interior_begin = std::clamp<int64_t>(pad, 0, y_bytes.back());
+      plan.interior_end = std::clamp<int64_t>(pad + x_bytes.back(), 0, y_bytes.back());
+    }
   }
-  return make_prepared({y}, "pad", [plan = std::move(plan)](KernelArgs args) -> Status {
+  const char* name = layout == Layout::kChannelsLast ? "pad (channels-last)" : "pad";
+  PreparedOp op = make_prepared({y}, name, [plan = std::move(plan)](KernelArgs args) -> Status {
     const bool has_value = args.inputs.size() > 2 && !args.inputs[2].empty();
     const auto* value =
         has_value ? static_cast<const std::byte*>(args.inputs[2].raw_data()) : plan.constant.data();
@@ -210,6 +251,8 @@ Result<PreparedOp> prepare_pad(const PrepareContext& context) {
              static_cast<std::byte*>(args.outputs[0].raw_data()), value);
     return Status::Ok();
   });
+  op.output_layouts = {layout};
+  return op;
 }
 
 }  // namespace ort_lite::tensor_ops

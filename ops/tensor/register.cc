@@ -29,8 +29,9 @@ void register_tensor_ops(OpRegistry& registry) {
   registry.add("ConstantOfShape", 9, 22, prepare_constant_of_shape);
   registry.add("Range", 11, 22, prepare_range);
 
-  // Transpose reads channels-last bytes as they are (and relabels tf2onnx's NHWC pairs).
-  for (const char* op : {"Transpose", "Slice"}) {
+  // Transpose, Slice and Pad read channels-last bytes as they are (Transpose also relabels
+  // tf2onnx's NHWC pairs).
+  for (const char* op : {"Transpose", "Slice", "Pad"}) {
     registry.set_layout_class(op, [](const Node&) { return LayoutClass::kNative; });
   }
   // Concat and Split join and cut channels-last values along the axis's physical place.
