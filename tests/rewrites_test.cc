@@ -4,6 +4,7 @@
 // path) on the reference.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "conv_test_util.h"
@@ -204,6 +205,80 @@ TEST(Rewrites, LeavesAChainThatIsNotGelu) {
   const std::string mul = b.node("Mul", {"X", b.node("Add", {erf, scalar(1.0f)})});
   b.output(b.node("Mul", {mul, scalar(0.5f)}));
   EXPECT_EQ(counts(b.g).gelus_fused, 0);
+}
+
+Tensor ints(Ints values) {
+  Tensor t(DType::kInt64, {static_cast<int64_t>(values.size())});
+  std::copy(values.begin(), values.end(), t.mutable_values<int64_t>().begin());
+  return t;
+}
+
+// Reshape(x, split) -> Transpose(perm) -> Reshape(joined).
+std::string shuffle_chain(Builder& b, const std::string& x, Ints split, Ints joined,
+                          Ints perm = {0, 2, 1, 3, 4}) {
+  const std::string r = b.node("Reshape", {x, b.constant(ints(std::move(split)))});
+  const std::string t = b.node("Transpose", {r}, {{"perm", std::move(perm)}});
+  return b.node("Reshape", {t, b.constant(ints(std::move(joined)))});
+}
+
+int reorders_in(const Graph& graph, const Tensor& x, SessionOptions options = {}) {
+  auto session = Session::create(graph, options);
+  EXPECT_TRUE(session.ok()) << session.status().to_string();
+  if (!session.ok()) return -1;
+  auto report = (*session)->describe({{"X", x}});
+  EXPECT_TRUE(report.ok()) << report.status().to_string();
+  int reorders = 0;
+  for (const NodeReport& node : report.ok() ? *report : std::vector<NodeReport>{}) {
+    reorders += node.node.rfind("Reorder", 0) == 0;
+  }
+  return reorders;
+}
+
+// ShuffleNet's shuffle between two convolutions: one op, and the value stays channels-last
+// (the three nodes alone need a reorder out of channels-last and one back).
+TEST(Rewrites, FusesChannelShuffleAndKeepsChannelsLast) {
+  Builder b({2, 3, 5, 5});
+  const std::string y = b.node("Conv", {"X", b.constant(random({6, 3, 1, 1}, 60))});
+  const std::string shuffled = shuffle_chain(b, y, {2, 3, 2, 5, 5}, {2, -1, 5, 5});
+  b.output(b.node("Conv", {shuffled, b.constant(random({4, 6, 1, 1}, 61))}));
+  EXPECT_EQ(counts(b.g).channel_shuffles_fused, 1);
+  expect_same_values(b.g, {2, 3, 5, 5});
+  const Tensor x = random({2, 3, 5, 5}, 62);
+  EXPECT_EQ(reorders_in(b.g, x), 2);  // the graph input in, the output out
+  SessionOptions unfused;
+  unfused.optimizations.fuse_channel_shuffle = false;
+  EXPECT_EQ(reorders_in(b.g, x, unfused), 4);
+}
+
+// X of another shape than the shuffle's output (the first Reshape then reorders elements): a
+// plain 3-D X, and a channels-last X whose row-major order must be made first.
+TEST(Rewrites, ChannelShuffleOfAnotherShapeReadsRowMajorOrder) {
+  Builder plain({1, 6, 20});
+  plain.output(shuffle_chain(plain, "X", {1, 2, 3, 4, 5}, {1, 6, 4, 5}));
+  EXPECT_EQ(counts(plain.g).channel_shuffles_fused, 1);
+  expect_same_values(plain.g, {1, 6, 20});
+
+  Builder cl({1, 3, 4, 5});
+  const std::string y = cl.node("Conv", {"X", cl.constant(random({6, 3, 1, 1}, 63))});
+  cl.output(shuffle_chain(cl, y, {1, 3, 2, 10, 2}, {1, 6, 10, 2}));
+  EXPECT_EQ(counts(cl.g).channel_shuffles_fused, 1);
+  expect_same_values(cl.g, {1, 3, 4, 5});
+}
+
+// Not a channel shuffle: another perm, a -1 in the first shape, an intermediate read twice.
+TEST(Rewrites, LeavesReshapeTransposeChainsThatAreNotAShuffle) {
+  Builder perm({1, 6, 4, 4});
+  perm.output(shuffle_chain(perm, "X", {1, 2, 3, 4, 4}, {1, 6, 4, 4}, {0, 1, 2, 4, 3}));
+  EXPECT_EQ(counts(perm.g).channel_shuffles_fused, 0);
+
+  Builder inferred({1, 6, 4, 4});
+  inferred.output(shuffle_chain(inferred, "X", {1, 2, -1, 4, 4}, {1, 6, 4, 4}));
+  EXPECT_EQ(counts(inferred.g).channel_shuffles_fused, 0);
+
+  Builder shared({1, 6, 4, 4});
+  shared.output(shuffle_chain(shared, "X", {1, 2, 3, 4, 4}, {1, 6, 4, 4}));
+  shared.output(shared.g.nodes[1].outputs[0]);  // the Transpose's value is a graph output too
+  EXPECT_EQ(counts(shared.g).channel_shuffles_fused, 0);
 }
 
 TEST(Rewrites, EachSwitchTurnsItsRewriteOff) {

@@ -99,6 +99,9 @@ RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations) {
   if (optimizations.fuse_residual_add) counts.residual_adds_fused = fuse_residual_add(graph);
   if (optimizations.fuse_gelu) counts.gelus_fused = fuse_gelu(graph);
   if (optimizations.fuse_activation) counts.activations_fused = fuse_activation(graph);
+  if (optimizations.fuse_channel_shuffle) {
+    counts.channel_shuffles_fused = fuse_channel_shuffle(graph);
+  }
   return counts;
 }
 

@@ -9,6 +9,8 @@
 //   fuse_residual_add    Conv -> Add(other): a fused node adding `other` (conv_fusion.h)
 //   fuse_gelu            the Div -> Erf -> Add -> Mul -> Mul form of GELU becomes one Gelu
 //   fuse_activation      Conv -> Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSwish, Elu, Gelu...
+//   fuse_channel_shuffle Reshape -> Transpose -> Reshape of ShuffleNet's channel shuffle becomes
+//                        one ChannelShuffle that keeps channels-last values so
 //
 // A pattern folds only through a value with no other reader that is not a graph output (so no
 // result vanishes), and never across an activation (Conv -> Relu -> BatchNormalization stays).
@@ -30,6 +32,7 @@ struct RewriteCounts {
   int residual_adds_fused = 0;
   int gelus_fused = 0;
   int activations_fused = 0;
+  int channel_shuffles_fused = 0;
 };
 
 RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations);
@@ -39,5 +42,6 @@ int fold_channel_affine(Graph& graph);
 int fuse_residual_add(Graph& graph);
 int fuse_gelu(Graph& graph);
 int fuse_activation(Graph& graph);
+int fuse_channel_shuffle(Graph& graph);
 
 }  // namespace ort_lite::rewrites

@@ -1,4 +1,5 @@
 #include "builtin_ops.h"
+#include "ort_lite/ops/conv_fusion.h"
 #include "tensor/tensor_ops.h"
 
 namespace ort_lite {
@@ -28,14 +29,19 @@ void register_tensor_ops(OpRegistry& registry) {
   registry.add("Size", 1, 22, prepare_size);
   registry.add("ConstantOfShape", 9, 22, prepare_constant_of_shape);
   registry.add("Range", 11, 22, prepare_range);
+  // ShuffleNet's Reshape -> Transpose -> Reshape as one op (the fuse_channel_shuffle rewrite);
+  // pure data movement, so the reference backend runs the same kernel.
+  registry.add(OpDefinition{conv::kOrtLiteDomain, "ChannelShuffle", 1, 1, prepare_channel_shuffle,
+                            prepare_channel_shuffle});
 
   // Transpose, Slice and Pad read channels-last bytes as they are (Transpose also relabels
   // tf2onnx's NHWC pairs).
   for (const char* op : {"Transpose", "Slice", "Pad"}) {
     registry.set_layout_class(op, [](const Node&) { return LayoutClass::kNative; });
   }
-  // Concat and Split join and cut channels-last values along the axis's physical place.
-  for (const char* op : {"Concat", "Split"}) {
+  // Concat and Split join and cut channels-last values along the axis's physical place;
+  // ChannelShuffle permutes the channels where they lie.
+  for (const char* op : {"Concat", "Split", "ChannelShuffle"}) {
     registry.set_layout_class(op, [](const Node&) { return LayoutClass::kUniform; });
   }
   // Element by element: they keep a channels-last value channels-last (layout.h).

@@ -10,6 +10,7 @@ target_sources(ort_lite_ops PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/slice.cc
   ${CMAKE_CURRENT_LIST_DIR}/expand_tile.cc
   ${CMAKE_CURRENT_LIST_DIR}/pad.cc
+  ${CMAKE_CURRENT_LIST_DIR}/channel_shuffle.cc
   ${CMAKE_CURRENT_LIST_DIR}/gather.cc
   ${CMAKE_CURRENT_LIST_DIR}/shape_ops.cc
 )

@@ -41,6 +41,8 @@ Result<PreparedOp> prepare_expand(const PrepareContext& context);
 Result<PreparedOp> prepare_tile(const PrepareContext& context);
 // pad.cc
 Result<PreparedOp> prepare_pad(const PrepareContext& context);
+// channel_shuffle.cc (domain ai.ort_lite, from the fuse_channel_shuffle rewrite)
+Result<PreparedOp> prepare_channel_shuffle(const PrepareContext& context);
 // gather.cc
 Result<PreparedOp> prepare_gather(const PrepareContext& context);
 // shape_ops.cc: ops whose outputs follow from shapes or constant inputs.

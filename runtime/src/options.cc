@@ -49,7 +49,8 @@ Optimizations Optimizations::level(int level) {
           .fold_channel_affine = on,
           .fuse_residual_add = on,
           .fuse_gelu = on,
-          .fuse_activation = on};
+          .fuse_activation = on,
+          .fuse_channel_shuffle = on};
 }
 
 int available_cores() {

@@ -357,7 +357,14 @@ void PlanBuilder::remove_dead_steps() {
     const bool used = std::any_of(step.outputs.begin(), step.outputs.end(), [&](int slot) {
       return slot >= 0 && read[static_cast<size_t>(slot)];
     });
-    if (!used) continue;
+    if (!used) {
+      // Its report goes too (a reorder only a folded Shape read, say): --report shows what runs.
+      auto& report = plan_->report_;
+      auto it = std::find_if(report.rbegin(), report.rend(),
+                             [&](const NodeReport& r) { return r.node == step.label; });
+      if (it != report.rend()) report.erase(std::next(it).base());
+      continue;
+    }
     for (int slot : step.inputs) {
       if (slot >= 0) read[static_cast<size_t>(slot)] = true;
     }

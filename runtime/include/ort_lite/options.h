@@ -36,12 +36,13 @@ std::optional<DeconvAlgorithm> deconv_algorithm_from_name(std::string_view name)
 // float rounding). Each switch is its own rewrite (ops/rewrites/) or plan stage; level 0 turns
 // every one off: plain tensors, one kernel per node, as the model is written.
 struct Optimizations {
-  bool channels_last = true;        // keep conv-family activations channels-last (layout.h)
-  bool fold_batch_norm = true;      // BatchNormalization into the preceding Conv's weights
-  bool fold_channel_affine = true;  // Mul / Add by per-channel constants into a Conv
-  bool fuse_residual_add = true;    // Conv -> Add(other) as one kernel
-  bool fuse_gelu = true;            // GELU written as Div/Erf/Add/Mul/Mul becomes one Gelu
-  bool fuse_activation = true;      // Conv -> Relu / Clip / Sigmoid / ... as one kernel
+  bool channels_last = true;         // keep conv-family activations channels-last (layout.h)
+  bool fold_batch_norm = true;       // BatchNormalization into the preceding Conv's weights
+  bool fold_channel_affine = true;   // Mul / Add by per-channel constants into a Conv
+  bool fuse_residual_add = true;     // Conv -> Add(other) as one kernel
+  bool fuse_gelu = true;             // GELU written as Div/Erf/Add/Mul/Mul becomes one Gelu
+  bool fuse_activation = true;       // Conv -> Relu / Clip / Sigmoid / ... as one kernel
+  bool fuse_channel_shuffle = true;  // Reshape -> Transpose -> Reshape (ShuffleNet) as one op
   // For tests: rank >= 3 float graph inputs enter the plan channels-last, so that every op's
   // channels-last path runs on the conformance suite (not an optimization).
   bool eager_channels_last = false;
