@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "conv_test_util.h"
@@ -279,6 +281,30 @@ TEST(Rewrites, LeavesReshapeTransposeChainsThatAreNotAShuffle) {
   shared.output(shuffle_chain(shared, "X", {1, 2, 3, 4, 4}, {1, 6, 4, 4}));
   shared.output(shared.g.nodes[1].outputs[0]);  // the Transpose's value is a graph output too
   EXPECT_EQ(counts(shared.g).channel_shuffles_fused, 0);
+}
+
+// DenseNet's pre-activation BN -> Relu -> Conv: the Relu joins the BatchNormalization, on
+// channels-last values (after a conv) and on plain ones (a graph input), and NaN stays NaN.
+TEST(Rewrites, FusesBatchNormThenReluWhereNoConvTakesIt) {
+  Builder b({1, 4, 6, 6});
+  const std::string plain = b.node("Relu", {batch_norm(b, "X", 4, 70)});
+  const std::string y = b.node("Conv", {plain, b.constant(random({5, 4, 1, 1}, 71))});
+  const std::string z = b.node("Relu", {batch_norm(b, b.node("Relu", {y}), 5, 72)});
+  b.output(b.node("Conv", {z, b.constant(random({3, 5, 1, 1}, 73))}));
+  const auto c = counts(b.g);
+  EXPECT_EQ(c.batch_norm_relus_fused, 2);
+  EXPECT_EQ(c.activations_fused, 1);  // the Relu right after the first conv
+  expect_same_values(b.g, {1, 4, 6, 6});
+
+  Builder nan({1, 2, 1, 2});
+  nan.output(nan.node("Relu", {batch_norm(nan, "X", 2, 74)}));
+  EXPECT_EQ(counts(nan.g).batch_norm_relus_fused, 1);
+  const float q = std::numeric_limits<float>::quiet_NaN();
+  const Tensor x = Tensor::from_floats({1, 2, 1, 2}, std::vector<float>{q, -50, 50, q});
+  const Tensor y_nan = run(nan.g, x, {});
+  const auto v = y_nan.values<float>();
+  EXPECT_TRUE(std::isnan(v[0]) && std::isnan(v[3]));
+  EXPECT_EQ(v[1], 0.0f);
 }
 
 TEST(Rewrites, EachSwitchTurnsItsRewriteOff) {

@@ -12,6 +12,8 @@
 //   Extra outputs (running or saved statistics) exist only in training: naming one is refused
 //     (unsupported before opset 14, where asking for them selected training; invalid from 14,
 //     where the spec forbids them with training_mode = 0).
+//   Domain ai.ort_lite (opsets 7-22, from the fuse_batch_norm_relu rewrite): the same, with
+//     attribute activation = "Relu": y = max(y, 0) in the same pass (NaN stays NaN).
 // InstanceNormalization, opset 1-22:
 //   y = (x - mean) * scale[c] / sqrt(variance + epsilon) + B[c], with the mean and the
 //   (biased) variance taken over the spatial dims of each (n, c).
@@ -21,11 +23,13 @@
 // Types: float32.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <span>
 
 #include <fmt/format.h>
 
 #include "nn/nn_ops.h"
+#include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::nn_ops {
@@ -36,6 +40,31 @@ namespace {
 ORTL_SIMD_CLONES void multiply_add(float* y, const float* x, const float* factor,
                                    const float* shift, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = x[i] * factor[i] + shift[i];
+}
+
+// ... then Relu (v < 0 ? 0 : v keeps NaN, as ONNX's Relu does).
+ORTL_SIMD_CLONES void multiply_add_relu(float* y, const float* x, const float* factor,
+                                        const float* shift, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = x[i] * factor[i] + shift[i];
+    y[i] = v < 0.0f ? 0.0f : v;
+  }
+}
+
+// Per channel: factor = scale / sqrt(var + epsilon), shift = B - mean * factor.
+struct ChannelAffine {
+  std::vector<float> factor, shift;
+};
+ChannelAffine channel_affine(const float* scale, const float* bias, const float* mean,
+                             const float* var, int64_t channels, float epsilon) {
+  ChannelAffine a{std::vector<float>(static_cast<size_t>(channels)),
+                  std::vector<float>(static_cast<size_t>(channels))};
+  for (size_t c = 0; c < a.factor.size(); ++c) {
+    const double f = scale[c] / std::sqrt(static_cast<double>(var[c]) + epsilon);
+    a.factor[c] = static_cast<float>(f);
+    a.shift[c] = static_cast<float>(bias[c] - mean[c] * f);
+  }
+  return a;
 }
 
 // Checks that each named per-channel input has exactly `shape`.
@@ -72,17 +101,28 @@ Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context) {
   AttributeReader attrs = in.attributes();
   const Node& node = context.node;
   const int64_t opset = node.opset;
+  // The fused form (domain ai.ort_lite) adds `activation`.
+  const bool fused_relu = node.domain == conv::kOrtLiteDomain;
+  std::vector<std::string_view> known;
   if (opset < 6) {
-    ORTL_RETURN_IF_ERROR(
-        attrs.check_known({"consumed_inputs", "epsilon", "is_test", "momentum", "spatial"}));
+    known = {"consumed_inputs", "epsilon", "is_test", "momentum", "spatial"};
   } else if (opset == 6) {
-    ORTL_RETURN_IF_ERROR(attrs.check_known({"epsilon", "is_test", "momentum", "spatial"}));
+    known = {"epsilon", "is_test", "momentum", "spatial"};
   } else if (opset < 9) {
-    ORTL_RETURN_IF_ERROR(attrs.check_known({"epsilon", "momentum", "spatial"}));
+    known = {"epsilon", "momentum", "spatial"};
   } else if (opset < 14) {
-    ORTL_RETURN_IF_ERROR(attrs.check_known({"epsilon", "momentum"}));
+    known = {"epsilon", "momentum"};
   } else {
-    ORTL_RETURN_IF_ERROR(attrs.check_known({"epsilon", "momentum", "training_mode"}));
+    known = {"epsilon", "momentum", "training_mode"};
+  }
+  if (fused_relu) known.push_back("activation");
+  ORTL_RETURN_IF_ERROR(attrs.check_known(std::span<const std::string_view>(known)));
+  if (fused_relu) {
+    ORTL_ASSIGN_OR_RETURN(std::string activation, attrs.get_string("activation", ""));
+    if (activation != "Relu") {
+      return attrs.error(StatusCode::kInvalidModel, "activation",
+                         fmt::format("'{}': the fused form takes Relu only", activation));
+    }
   }
   ORTL_ASSIGN_OR_RETURN(float epsilon, read_epsilon(attrs));
   ORTL_RETURN_IF_ERROR(attrs.get_float("momentum", 0.9f).status());
@@ -139,52 +179,65 @@ Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context) {
 
   std::vector<TensorType> outputs(node.outputs.size(), TensorType{DType::kFloat32, {0}});
   outputs[0] = x;
+  // With constant parameters (always, in exported models) factor and shift are computed once.
+  std::optional<ChannelAffine> constant_affine;
+  if (spatial == 1 && std::all_of(context.inputs.begin() + 1, context.inputs.end(),
+                                  [](const PrepareInput& p) { return p.constant != nullptr; })) {
+    const auto param = [&](size_t i) { return context.inputs[i].constant->data<float>(); };
+    if (x.dtype == DType::kFloat32 && params[0].dtype == DType::kFloat32) {
+      constant_affine = channel_affine(param(1), param(2), param(3), param(4), channels, epsilon);
+    }
+  }
+  const std::string relu_suffix = fused_relu ? " + Relu" : "";
   if (context.inputs[0].layout == Layout::kChannelsLast) {
     // (N, spatial.., C): one per-channel multiply-add per cell (batch_norm_layout_class keeps
     // spatial = 0 plain).
     const int64_t cells = batch * inner;
     PreparedOp op = make_prepared(
-        outputs, "batch normalization (inference, channels-last)", [=](KernelArgs args) {
-          std::vector<float> factor(static_cast<size_t>(channels)), shift(factor.size());
-          for (int64_t c = 0; c < channels; ++c) {
-            const double f =
-                args.inputs[1].data<float>()[c] /
-                std::sqrt(static_cast<double>(args.inputs[4].data<float>()[c]) + epsilon);
-            factor[static_cast<size_t>(c)] = static_cast<float>(f);
-            shift[static_cast<size_t>(c)] = static_cast<float>(args.inputs[2].data<float>()[c] -
-                                                               args.inputs[3].data<float>()[c] * f);
-          }
+        outputs, "batch normalization (inference, channels-last)" + relu_suffix,
+        [=](KernelArgs args) {
+          const ChannelAffine a =
+              constant_affine
+                  ? *constant_affine
+                  : channel_affine(args.inputs[1].data<float>(), args.inputs[2].data<float>(),
+                                   args.inputs[3].data<float>(), args.inputs[4].data<float>(),
+                                   channels, epsilon);
           const float* xs = args.inputs[0].data<float>();
           float* ys = args.outputs[0].data<float>();
 #pragma omp parallel for schedule(static)
           for (int64_t cell = 0; cell < cells; ++cell) {
-            multiply_add(ys + cell * channels, xs + cell * channels, factor.data(), shift.data(),
-                         channels);
+            (fused_relu ? multiply_add_relu : multiply_add)(ys + cell * channels,
+                                                            xs + cell * channels, a.factor.data(),
+                                                            a.shift.data(), channels);
           }
           return Status::Ok();
         });
     op.output_layouts = {Layout::kChannelsLast};
     return op;
   }
-  return make_prepared(outputs, "batch normalization (inference)", [=](KernelArgs args) {
-    const float* xs = args.inputs[0].data<float>();
-    const float* scale = args.inputs[1].data<float>();
-    const float* bias = args.inputs[2].data<float>();
-    const float* mean = args.inputs[3].data<float>();
-    const float* var = args.inputs[4].data<float>();
-    float* ys = args.outputs[0].data<float>();
+  return make_prepared(
+      outputs, "batch normalization (inference)" + relu_suffix, [=](KernelArgs args) {
+        const float* xs = args.inputs[0].data<float>();
+        const float* scale = args.inputs[1].data<float>();
+        const float* bias = args.inputs[2].data<float>();
+        const float* mean = args.inputs[3].data<float>();
+        const float* var = args.inputs[4].data<float>();
+        float* ys = args.outputs[0].data<float>();
 #pragma omp parallel for collapse(2) schedule(static)
-    for (int64_t n = 0; n < batch; ++n) {
-      for (int64_t c = 0; c < channels; ++c) {
-        const float factor =
-            static_cast<float>(scale[c] / std::sqrt(static_cast<double>(var[c]) + epsilon));
-        const float m = mean[c], b = bias[c];
-        const int64_t base = (n * channels + c) * inner;
-        for (int64_t i = 0; i < inner; ++i) ys[base + i] = (xs[base + i] - m) * factor + b;
-      }
-    }
-    return Status::Ok();
-  });
+        for (int64_t n = 0; n < batch; ++n) {
+          for (int64_t c = 0; c < channels; ++c) {
+            const float factor =
+                static_cast<float>(scale[c] / std::sqrt(static_cast<double>(var[c]) + epsilon));
+            const float m = mean[c], b = bias[c];
+            const int64_t base = (n * channels + c) * inner;
+            for (int64_t i = 0; i < inner; ++i) {
+              const float v = (xs[base + i] - m) * factor + b;
+              ys[base + i] = fused_relu && v < 0.0f ? 0.0f : v;
+            }
+          }
+        }
+        return Status::Ok();
+      });
 }
 
 LayoutClass batch_norm_layout_class(const Node& node) {

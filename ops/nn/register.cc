@@ -1,5 +1,6 @@
 #include "builtin_ops.h"
 #include "nn/nn_ops.h"
+#include "ort_lite/ops/conv_fusion.h"
 
 namespace ort_lite {
 
@@ -8,6 +9,9 @@ void register_nn_ops(OpRegistry& registry) {
   // Ops whose attributes or meaning changed across opsets branch on the node's opset inside
   // their prepare function (see each file's spec block).
   registry.add("BatchNormalization", 1, 22, prepare_batch_normalization);
+  // BatchNormalization -> Relu in one pass (the fuse_batch_norm_relu rewrite).
+  registry.add(OpDefinition{conv::kOrtLiteDomain, "BatchNormalization", 7, 22,
+                            prepare_batch_normalization, nullptr});
   registry.add("InstanceNormalization", 1, 22, prepare_instance_normalization);
   registry.add("LayerNormalization", 17, 22, prepare_layer_normalization);
   registry.add("MaxPool", 1, 22, prepare_max_pool);

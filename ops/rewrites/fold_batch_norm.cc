@@ -61,7 +61,7 @@ int fold_batch_norm(Graph& graph) {
     const GraphIndex index(graph);
     for (size_t j = 0; j < graph.nodes.size() && !changed; ++j) {
       const Node& bn = graph.nodes[j];
-      if (bn.op_type != "BatchNormalization" || bn.inputs.empty()) continue;
+      if (!bn.domain.empty() || bn.op_type != "BatchNormalization" || bn.inputs.empty()) continue;
       const auto i = index.producer(bn.inputs[0]);
       if (!i || !index.foldable(bn.inputs[0])) continue;
       const Node& conv = graph.nodes[*i];

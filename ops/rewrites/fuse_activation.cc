@@ -102,6 +102,10 @@ RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations) {
   if (optimizations.fuse_channel_shuffle) {
     counts.channel_shuffles_fused = fuse_channel_shuffle(graph);
   }
+  // After the folds and the conv fusions: what is left is a BatchNormalization no conv took.
+  if (optimizations.fuse_batch_norm_relu) {
+    counts.batch_norm_relus_fused = fuse_batch_norm_relu(graph);
+  }
   return counts;
 }
 

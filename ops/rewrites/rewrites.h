@@ -9,6 +9,7 @@
 //   fuse_residual_add    Conv -> Add(other): a fused node adding `other` (conv_fusion.h)
 //   fuse_gelu            the Div -> Erf -> Add -> Mul -> Mul form of GELU becomes one Gelu
 //   fuse_activation      Conv -> Relu, LeakyRelu, Clip, Sigmoid, Tanh, HardSwish, Elu, Gelu...
+//   fuse_batch_norm_relu BatchNormalization -> Relu (not after a conv) in one pass
 //   fuse_channel_shuffle Reshape -> Transpose -> Reshape of ShuffleNet's channel shuffle becomes
 //                        one ChannelShuffle that keeps channels-last values so
 //
@@ -33,6 +34,7 @@ struct RewriteCounts {
   int gelus_fused = 0;
   int activations_fused = 0;
   int channel_shuffles_fused = 0;
+  int batch_norm_relus_fused = 0;
 };
 
 RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations);
@@ -43,5 +45,6 @@ int fuse_residual_add(Graph& graph);
 int fuse_gelu(Graph& graph);
 int fuse_activation(Graph& graph);
 int fuse_channel_shuffle(Graph& graph);
+int fuse_batch_norm_relu(Graph& graph);
 
 }  // namespace ort_lite::rewrites

@@ -50,6 +50,7 @@ Optimizations Optimizations::level(int level) {
           .fuse_residual_add = on,
           .fuse_gelu = on,
           .fuse_activation = on,
+          .fuse_batch_norm_relu = on,
           .fuse_channel_shuffle = on};
 }
 

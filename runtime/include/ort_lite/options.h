@@ -42,6 +42,7 @@ struct Optimizations {
   bool fuse_residual_add = true;     // Conv -> Add(other) as one kernel
   bool fuse_gelu = true;             // GELU written as Div/Erf/Add/Mul/Mul becomes one Gelu
   bool fuse_activation = true;       // Conv -> Relu / Clip / Sigmoid / ... as one kernel
+  bool fuse_batch_norm_relu = true;  // BatchNormalization -> Relu (not after a conv) in one pass
   bool fuse_channel_shuffle = true;  // Reshape -> Transpose -> Reshape (ShuffleNet) as one op
   // For tests: rank >= 3 float graph inputs enter the plan channels-last, so that every op's
   // channels-last path runs on the conformance suite (not an optimization).
