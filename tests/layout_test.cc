@@ -99,6 +99,45 @@ TEST(Layouts, PadKeepsChannelsLastInEveryMode) {
             "pad (all pads 0: no copy)");
 }
 
+// Float32 Add/Sub/Mul/Div on oneDNN's binary primitive, plain and channels-last, with the
+// broadcasts models use (per channel, scalar, same shape, B first for the commutative ones):
+// bit-identical to the reference backend's loop.
+TEST(Layouts, BinaryOpsOnOneDnnMatchTheLoopBitForBit) {
+  SessionOptions eager;
+  eager.optimizations.eager_channels_last = true;
+  SessionOptions reference;
+  reference.backend = Backend::kReference;
+  const Tensor x = image({2, 5, 4, 3});
+  const std::vector<Shape> others{{2, 5, 4, 3}, {1, 5, 1, 1}, {5, 1, 1}, {1}, {3}, {2, 1, 4, 1}};
+  for (const char* op : {"Add", "Sub", "Mul", "Div"}) {
+    for (const Shape& other : others) {
+      for (bool other_first : {false, true}) {
+        const Tensor y = image(other);
+        const OneNode node{
+            op, other_first
+                    ? std::vector<std::optional<testing_util::NodeInput>>{initializer(y), fed(x)}
+                    : std::vector<std::optional<testing_util::NodeInput>>{fed(x), initializer(y)}};
+        SCOPED_TRACE(
+            fmt::format("{} with [{}]{}", op, fmt::join(other, ", "), other_first ? " first" : ""));
+        auto expected = testing_util::run_one_node(node, reference);
+        ASSERT_TRUE(expected.ok()) << expected.status().to_string();
+        for (const SessionOptions& options : {SessionOptions{}, eager}) {
+          auto actual = testing_util::run_one_node(node, options);
+          ASSERT_TRUE(actual.ok()) << actual.status().to_string();
+          const auto a = (*actual)[0].values<float>();
+          const auto b = (*expected)[0].values<float>();
+          EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+        }
+      }
+    }
+  }
+  // The per-channel multiply of a squeeze-excitation block runs on oneDNN, channels-last.
+  const OneNode scale{"Mul", {fed(x), initializer(image({1, 5, 1, 1}))}};
+  EXPECT_EQ(testing_util::implementation_of(report_of(scale, eager), "Mul 'n'")
+                .rfind("onednn binary mul", 0),
+            0u);
+}
+
 TEST(Layouts, SameBytesInBothLayoutsIsARelabel) {
   EXPECT_TRUE(same_bytes_in_both_layouts({2, 1, 5, 5}));
   EXPECT_TRUE(same_bytes_in_both_layouts({2, 7, 1, 1}));

@@ -26,6 +26,7 @@
 #include "elementwise/broadcast_loop.h"
 #include "elementwise/element_types.h"
 #include "elementwise/elementwise_ops.h"
+#include "onednn/binary_kernel.h"
 #include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::elementwise {
@@ -142,6 +143,7 @@ Result<std::pair<TensorType, TensorType>> binary_inputs(const OpInputs& in, Type
 
 struct AddOp {
   static constexpr const char* kName = "add";
+  static constexpr onednn::BinaryOp kOneDnn = onednn::BinaryOp::kAdd;
   template <typename T>
   T operator()(T a, T b) const {
     return wrapping_add(a, b);
@@ -149,6 +151,7 @@ struct AddOp {
 };
 struct SubOp {
   static constexpr const char* kName = "sub";
+  static constexpr onednn::BinaryOp kOneDnn = onednn::BinaryOp::kSub;
   template <typename T>
   T operator()(T a, T b) const {
     return wrapping_sub(a, b);
@@ -156,6 +159,7 @@ struct SubOp {
 };
 struct MulOp {
   static constexpr const char* kName = "mul";
+  static constexpr onednn::BinaryOp kOneDnn = onednn::BinaryOp::kMul;
   template <typename T>
   T operator()(T a, T b) const {
     return wrapping_mul(a, b);
@@ -163,6 +167,7 @@ struct MulOp {
 };
 struct DivOp {
   static constexpr const char* kName = "div";
+  static constexpr onednn::BinaryOp kOneDnn = onednn::BinaryOp::kDiv;
   template <typename T>
   T operator()(T a, T b) const {
     if constexpr (std::is_integral_v<T>) {
@@ -183,6 +188,22 @@ Result<PreparedOp> prepare_arithmetic(const PrepareContext& context) {
   const auto& [a, b] = inputs;
   ORTL_RETURN_IF_ERROR(check_same_type(in, a, b));
   ORTL_ASSIGN_OR_RETURN(BinaryShapes shapes, binary_shapes(in, a.shape, b.shape));
+  // Float32 on oneDNN's binary primitive where it takes the shapes (the same IEEE results);
+  // the reference backend keeps the loop.
+  if (a.dtype == DType::kFloat32 && context.node.opset >= 7 &&
+      context.options.backend != Backend::kReference) {
+    const bool channels_last = context.inputs[kA].layout == Layout::kChannelsLast ||
+                               context.inputs[kB].layout == Layout::kChannelsLast;
+    std::unique_ptr<Kernel> onednn =
+        onednn::make_binary_kernel(Op::kOneDnn, shapes.a, shapes.b, shapes.out,
+                                   channels_last ? Layout::kChannelsLast : Layout::kPlain);
+    if (onednn) {
+      PreparedOp op;
+      op.outputs = {{a.dtype, shapes.out}};
+      op.kernel = std::move(onednn);
+      return op;
+    }
+  }
   KernelFn kernel = visit_types(NumericTypes{}, a.dtype, [&](auto tag) {
     using T = decltype(tag);
     return binary_kernel<T, T, T>(shapes, Op{});
