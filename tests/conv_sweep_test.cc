@@ -11,7 +11,8 @@
 // really is; the summary counts each class, so a generator that stops reaching one shows.
 //
 // Reproduce a failure: the message prints the seed and attempt; ORTL_SWEEP_SEED=<seed> reruns
-// the sweep. ORTL_SWEEP_SCALE=<n> multiplies the number of cases (100 for the long run).
+// the sweep. ORTL_SWEEP_SCALE=<n> multiplies the number of cases (100 for the long run);
+// ORTL_SWEEP_TRACE=1 prints each case to stderr before it runs.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -351,11 +352,14 @@ TEST_P(ConvSweep, OneDnnMatchesReference) {
   const int wanted = cases_per_group(group.rank);
   std::map<std::string, int> class_counts, path_counts;
   int ran = 0, refused = 0;
+  const bool trace = std::getenv("ORTL_SWEEP_TRACE") != nullptr;
   for (int attempt = 0; ran < wanted && attempt < wanted * 20; ++attempt) {
     const Drawn drawn = draw(group, rng);
     const SingleConvModel& model = drawn.model;
     const std::string where = fmt::format("seed {} attempt {}: {}", seed, attempt, describe(model));
     const Tensor x = testing_util::random_tensor(model.x_shape, rng);
+    // ORTL_SWEEP_TRACE=1 names each case before it runs (to find one that hangs).
+    if (trace) std::fprintf(stderr, "%s\n", where.c_str());
     auto expected = load_and_run(model, x, Backend::kReference);
     auto actual = load_and_run(model, x, Backend::kOneDnn);
     if (!expected.ok()) {
