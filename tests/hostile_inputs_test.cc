@@ -55,24 +55,28 @@ Outcome run(const SingleConvModel& m, Backend backend, const Tensor& x,
           report.ok() ? testing_util::implementation_of(*report, m.node.label()) : ""};
 }
 
-// Runs on the reference, on the oneDNN backend's automatic choice, and (for ConvTranspose) on
-// the oneDNN primitive path, where these cases once crashed; all must succeed with the same
-// values. Returns the outcome of the primitive path (Conv: of the automatic choice).
+// Runs on the reference and on the oneDNN backend with each ConvTranspose algorithm in turn
+// (the automatic choice, then each forced one, which falls back where it does not apply); all
+// must succeed with the same values. Returns the outcome of the primitive path, where these
+// cases once crashed (Conv: of the automatic choice).
 Outcome run_both(const SingleConvModel& m) {
   std::mt19937 rng(11);
   const Tensor x = testing_util::random_tensor(m.x_shape, rng);
   Outcome reference = run(m, Backend::kReference, x);
   EXPECT_TRUE(reference.output.ok()) << reference.output.status().to_string();
-  Outcome fast{internal_error("not run"), ""};
-  for (DeconvAlgorithm algorithm : {DeconvAlgorithm::kAuto, DeconvAlgorithm::kPrimitive}) {
-    fast = run(m, Backend::kOneDnn, x, algorithm);
+  Outcome primitive{internal_error("not run"), ""};
+  for (DeconvAlgorithm algorithm :
+       {DeconvAlgorithm::kAuto, DeconvAlgorithm::kPrimitive, DeconvAlgorithm::kSubPixel,
+        DeconvAlgorithm::kGemmCol2Im, DeconvAlgorithm::kDepthwiseDirect}) {
+    Outcome fast = run(m, Backend::kOneDnn, x, algorithm);
     EXPECT_TRUE(fast.output.ok()) << fast.output.status().to_string();
     if (fast.output.ok() && reference.output.ok()) {
       EXPECT_EQ(testing_util::compare(*fast.output, *reference.output, 1e-5, 1e-5), "")
           << fast.implementation;
     }
+    if (algorithm == DeconvAlgorithm::kPrimitive) primitive = std::move(fast);
   }
-  return fast;
+  return primitive;
 }
 
 // Every output cell holds its channel's bias.
@@ -224,6 +228,23 @@ TEST(OutOfOneDnnRange, DeconvStrideOverOneInputCellNeverApplies) {
   Outcome out = run_both(m);
   ASSERT_TRUE(out.output.ok());
   EXPECT_EQ(out.output->shape(), (Shape{1, 3, 8, 8}));
+}
+
+// Found by the 100x sweep: a stride of 2^63 - 1 over one input cell made the sub-pixel
+// algorithm's ceil(kernel / stride) overflow and plan 2^63 stride phases (a hang at prepare).
+// Every algorithm now sees the equivalent stride 1.
+TEST(OutOfOneDnnRange, DeconvStrideNearInt64MaxOverOneInputCellDoesNotHang) {
+  const int64_t huge = std::numeric_limits<int64_t>::max();
+  auto m = conv_model("ConvTranspose", {1, 3, 1}, {3, 1, 4},
+                      {{"strides", Ints{huge}}, {"output_padding", Ints{1}}});
+  Outcome out = run_both(m);
+  ASSERT_TRUE(out.output.ok());
+  EXPECT_EQ(out.output->shape(), (Shape{1, 1, 5}));
+  auto m2 =
+      conv_model("ConvTranspose", {1, 4, 1, 1}, {4, 4, 2, 2}, {{"strides", Ints{huge, huge}}});
+  Outcome out2 = run_both(m2);
+  ASSERT_TRUE(out2.output.ok());
+  EXPECT_EQ(out2.output->shape(), (Shape{1, 4, 2, 2}));
 }
 
 TEST(OutOfOneDnnRange, KernelOfOneIgnoresAHugeDilation) {

@@ -122,10 +122,23 @@ Result<std::unique_ptr<ChannelsLastConv>> make_algorithm(DeconvAlgorithm algorit
   }
 }
 
-Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& p,
+// The problem with every stride and dilation that cannot matter replaced by map_axis's small
+// equivalent, before any algorithm sees it: a ConvTranspose stride of 2^63 over one input cell
+// would otherwise make the sub-pixel convolution's 2^63 phases.
+ConvProblem with_equivalent_strides(ConvProblem p) {
+  for (AxisGeometry& axis : p.axes) {
+    const PrimitiveAxis m = map_axis(p.kind, axis);
+    axis.stride = m.stride;
+    axis.dilation = m.dilates + 1;
+  }
+  return p;
+}
+
+Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& problem,
                                                          const Tensor* constant_weights,
                                                          DeconvAlgorithm requested, Layout layout,
                                                          const conv::ConvFusion& fusion) {
+  const ConvProblem p = with_equivalent_strides(problem);
   auto kernel = std::make_unique<OneDnnConvKernel>();
   kernel->problem_ = p;
   kernel->fusion_ = fusion;
