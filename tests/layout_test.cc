@@ -138,6 +138,25 @@ TEST(Layouts, BinaryOpsOnOneDnnMatchTheLoopBitForBit) {
             0u);
 }
 
+// Concat along channels-last channels (the innermost bytes): short rows of every size, large
+// enough to run in parallel, equal to the plain result.
+TEST(Layouts, ConcatOfChannelsLastChannelsMatchesPlain) {
+  SessionOptions eager;
+  eager.optimizations.eager_channels_last = true;
+  const OneNode concat{
+      "Concat",
+      {fed(image({2, 3, 40, 50})), fed(image({2, 8, 40, 50})), fed(image({2, 5, 40, 50}))},
+      {{"axis", int64_t{1}}}};
+  EXPECT_EQ(testing_util::implementation_of(report_of(concat, eager), "Concat 'n'"),
+            "concat (channels-last)");
+  auto channels_last = testing_util::run_one_node(concat, eager);
+  auto plain = testing_util::run_one_node(concat, {});
+  ASSERT_TRUE(channels_last.ok() && plain.ok());
+  const auto a = (*channels_last)[0].values<float>();
+  const auto b = (*plain)[0].values<float>();
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+}
+
 TEST(Layouts, SameBytesInBothLayoutsIsARelabel) {
   EXPECT_TRUE(same_bytes_in_both_layouts({2, 1, 5, 5}));
   EXPECT_TRUE(same_bytes_in_both_layouts({2, 7, 1, 1}));

@@ -266,6 +266,37 @@ TEST(Transpose, DefaultReversesTheAxesOfInt8) {
   EXPECT_EQ(values<int8_t>(y), (std::vector<int8_t>{0, 3, 1, 4, 2, 5}));
 }
 
+// Blocks of more than 256 KiB are copied in parallel chunks, each starting mid-block: checked
+// element by element against the index formula, for a transpose and a negative-step slice.
+TEST(Transpose, LargeBlocksCopiedInParallelChunks) {
+  const Shape shape{2, 33, 17, 130};  // 583440 bytes of int32
+  Tensor y = run_one({"Transpose", 13, {fed(iota<int32_t>(shape))}, {{"perm", Ints{3, 0, 2, 1}}}});
+  ASSERT_EQ(y.shape(), (Shape{130, 2, 17, 33}));
+  const auto v = values<int32_t>(y);
+  size_t wrong = 0, i = 0;
+  for (int64_t d3 = 0; d3 < 130; ++d3)
+    for (int64_t d0 = 0; d0 < 2; ++d0)
+      for (int64_t d2 = 0; d2 < 17; ++d2)
+        for (int64_t d1 = 0; d1 < 33; ++d1, ++i)
+          wrong += v[i] != ((d0 * 33 + d1) * 17 + d2) * 130 + d3;
+  EXPECT_EQ(wrong, 0u);
+
+  Tensor s = run_one({"Slice",
+                      13,
+                      {fed(iota<int32_t>(shape)), constant(i64({-1, 120})),
+                       constant(i64({-1000, 0})), constant(i64({1, 3})), constant(i64({-1, -1}))}});
+  ASSERT_EQ(s.shape(), (Shape{2, 33, 17, 120}));
+  const auto sv = values<int32_t>(s);
+  wrong = 0;
+  i = 0;
+  for (int64_t d0 = 0; d0 < 2; ++d0)
+    for (int64_t d1 = 32; d1 >= 0; --d1)
+      for (int64_t d2 = 0; d2 < 17; ++d2)
+        for (int64_t d3 = 120; d3 > 0; --d3, ++i)
+          wrong += sv[i] != ((d0 * 33 + d1) * 17 + d2) * 130 + d3;
+  EXPECT_EQ(wrong, 0u);
+}
+
 TEST(Transpose, PermThatIsNotAPermutationIsRefused) {
   EXPECT_EQ(error_of({"Transpose", 13, {fed(iota<float>({2, 3}))}, {{"perm", Ints{0, 0}}}}),
             "invalid model: Transpose 'n': attribute 'perm': [0, 0] is not a permutation of the 2 "

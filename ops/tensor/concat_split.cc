@@ -74,6 +74,36 @@ Result<PreparedOp> prepare_concat(const PrepareContext& context) {
   // place in the physical shape.
   const Layout layout = context.inputs[0].layout;
   const size_t pa = physical_axis(a, first.shape.size(), layout);
+  const char* name = layout == Layout::kChannelsLast ? "concat (channels-last)" : "concat";
+  if (pa + 1 == first.shape.size()) {
+    // Joined along the innermost bytes (channels of channels-last values): one pass over the
+    // output's rows, each taking a short row from every input.
+    std::vector<int64_t> row_bytes;
+    for (const TensorType& t : inputs) {
+      row_bytes.push_back(physical_shape(t.shape, layout).back() *
+                          static_cast<int64_t>(dtype_size(t.dtype)));
+    }
+    const Shape out_bytes = physical_shape(y.shape, layout);
+    const int64_t rows = out_bytes.back() == 0 ? 0 : element_count(out_bytes) / out_bytes.back();
+    PreparedOp op = make_prepared({y}, name, [row_bytes, rows](KernelArgs args) -> Status {
+      int64_t out_row = 0;
+      for (int64_t b : row_bytes) out_row += b;
+      auto* dst = static_cast<std::byte*>(args.outputs[0].raw_data());
+#pragma omp parallel for schedule(static) if (rows * out_row >= (int64_t{1} << 18))
+      for (int64_t r = 0; r < rows; ++r) {
+        std::byte* out = dst + r * out_row;
+        for (size_t i = 0; i < row_bytes.size(); ++i) {
+          const auto* src =
+              static_cast<const std::byte*>(args.inputs[i].raw_data()) + r * row_bytes[i];
+          copy_bytes(out, src, row_bytes[i]);
+          out += row_bytes[i];
+        }
+      }
+      return Status::Ok();
+    });
+    op.output_layouts = {layout};
+    return op;
+  }
   const std::vector<int64_t> out_strides = contiguous_strides(physical_shape(y.shape, layout));
   const auto element = static_cast<int64_t>(dtype_size(y.dtype));
   std::vector<Piece> pieces;
@@ -85,16 +115,14 @@ Result<PreparedOp> prepare_concat(const PrepareContext& context) {
          saturating_mul(saturating_mul(offset, out_strides[pa]), element)});
     offset += t.shape[a];
   }
-  PreparedOp op =
-      make_prepared({y}, layout == Layout::kChannelsLast ? "concat (channels-last)" : "concat",
-                    [pieces = std::move(pieces)](KernelArgs args) -> Status {
-                      auto* dst = static_cast<std::byte*>(args.outputs[0].raw_data());
-                      for (size_t i = 0; i < pieces.size(); ++i) {
-                        pieces[i].copy.run(static_cast<const std::byte*>(args.inputs[i].raw_data()),
-                                           dst + pieces[i].offset_bytes);
-                      }
-                      return Status::Ok();
-                    });
+  PreparedOp op = make_prepared({y}, name, [pieces = std::move(pieces)](KernelArgs args) -> Status {
+    auto* dst = static_cast<std::byte*>(args.outputs[0].raw_data());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      pieces[i].copy.run(static_cast<const std::byte*>(args.inputs[i].raw_data()),
+                         dst + pieces[i].offset_bytes);
+    }
+    return Status::Ok();
+  });
   op.output_layouts = {layout};
   return op;
 }

@@ -1,12 +1,21 @@
 #include "tensor/strided_copy.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
+
+#include <omp.h>
 
 #include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::tensor_ops {
 
 namespace {
+
+// Blocks smaller than this are copied on the calling thread (the fork costs more).
+constexpr int64_t kParallelBytes = int64_t{1} << 18;
+// Outer dims tracked without an allocation (more are rare: a vector then).
+constexpr size_t kMaxRank = 16;
 
 // One row of `n` elements of N bytes. memcpy with a constant size compiles to one load and one
 // store, and unlike a cast to an integer pointer it is valid for every element type.
@@ -59,7 +68,7 @@ void StridedCopy::run(const std::byte* src, std::byte* dst) const {
   const auto element = static_cast<int64_t>(element_size_);
   auto copy_inner = [&](const std::byte* s, std::byte* d) {
     if (src_stride == element && dst_stride == element) {
-      std::memcpy(d, s, static_cast<size_t>(n) * element_size_);
+      copy_bytes(d, s, n * element);
       return;
     }
     switch (element_size_) {
@@ -75,19 +84,35 @@ void StridedCopy::run(const std::byte* src, std::byte* dst) const {
   };
 
   // Offsets, not pointers: with negative strides a pointer stepped past the block's corner
-  // would leave the buffer, which is undefined even if never dereferenced.
-  std::vector<int64_t> index(rank - 1, 0);
-  int64_t src_offset = 0, dst_offset = 0;
+  // would leave the buffer, which is undefined even if never dereferenced. Rows run in
+  // parallel chunks (the session's threads) once the block is large enough to pay for them.
   const int64_t rows = count_ / n;
-  for (int64_t row = 0; row < rows; ++row) {
-    copy_inner(src + src_offset, dst + dst_offset);
-    for (size_t axis = rank - 1; axis-- > 0;) {
-      src_offset += src_strides_[axis];
-      dst_offset += dst_strides_[axis];
-      if (++index[axis] < shape_[axis]) break;
-      index[axis] = 0;
-      src_offset -= src_strides_[axis] * shape_[axis];
-      dst_offset -= dst_strides_[axis] * shape_[axis];
+  const int64_t bytes = count_ * element;
+  const int chunks = bytes >= kParallelBytes ? std::max(1, omp_get_max_threads()) : 1;
+#pragma omp parallel for schedule(static) num_threads(chunks) if (chunks > 1)
+  for (int chunk = 0; chunk < chunks; ++chunk) {
+    const int64_t begin = rows * chunk / chunks, end = rows * (chunk + 1) / chunks;
+    // Where row `begin` starts: its index unravelled over the outer dims.
+    std::array<int64_t, kMaxRank> small{};
+    std::vector<int64_t> large(rank > kMaxRank ? rank : 0);
+    int64_t* index = rank > kMaxRank ? large.data() : small.data();
+    int64_t src_offset = 0, dst_offset = 0;
+    for (size_t axis = rank - 1, rest = static_cast<size_t>(begin); axis-- > 0;) {
+      index[axis] = static_cast<int64_t>(rest) % shape_[axis];
+      rest /= static_cast<size_t>(shape_[axis]);
+      src_offset += index[axis] * src_strides_[axis];
+      dst_offset += index[axis] * dst_strides_[axis];
+    }
+    for (int64_t row = begin; row < end; ++row) {
+      copy_inner(src + src_offset, dst + dst_offset);
+      for (size_t axis = rank - 1; axis-- > 0;) {
+        src_offset += src_strides_[axis];
+        dst_offset += dst_strides_[axis];
+        if (++index[axis] < shape_[axis]) break;
+        index[axis] = 0;
+        src_offset -= src_strides_[axis] * shape_[axis];
+        dst_offset -= dst_strides_[axis] * shape_[axis];
+      }
     }
   }
 }

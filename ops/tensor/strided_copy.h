@@ -9,11 +9,22 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "ort_lite/tensor.h"
 
 namespace ort_lite::tensor_ops {
+
+// memcpy for rows that may be short: up to 1 KiB in multiples of 16 bytes as inlined 16-byte
+// moves (a call to memcpy per short row costs more than the copy).
+inline void copy_bytes(std::byte* dst, const std::byte* src, int64_t bytes) {
+  if (bytes <= 1024 && bytes % 16 == 0) {
+    for (int64_t b = 0; b < bytes; b += 16) std::memcpy(dst + b, src + b, 16);
+    return;
+  }
+  std::memcpy(dst, src, static_cast<size_t>(bytes));
+}
 
 class StridedCopy {
  public:
