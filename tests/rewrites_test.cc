@@ -103,6 +103,11 @@ TEST(Rewrites, FoldsBatchNormIntoConv) {
   b.output(batch_norm(b, y, 4, 10));
   EXPECT_EQ(counts(b.g).batch_norms_folded, 1);
   expect_same_values(b.g, {1, 3, 8, 8});
+  // The original weights, bias and the four BatchNormalization parameters are dropped: only
+  // the folded weights and bias stay in memory.
+  Graph rewritten = b.g;
+  EXPECT_EQ(rewrites::rewrite_graph(rewritten, Optimizations{}).initializers_dropped, 6);
+  EXPECT_EQ(rewritten.initializers.size(), 2u);
 }
 
 // CONV_SEMANTICS "known bugs": ConvTranspose(4->6, g=2) + BatchNorm scales weight axis 1 per

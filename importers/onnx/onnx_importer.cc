@@ -349,7 +349,9 @@ Status sort_and_validate(Graph& graph, const std::set<std::string>& graph_input_
   return Status::Ok();
 }
 
-Result<Graph> convert_model(const onnx::ModelProto& model, const BaseDir& base_dir) {
+// Takes the model by mutable reference: each initializer's bytes are released once converted,
+// so a model's weights are held twice at most, never three times (file, proto, tensors).
+Result<Graph> convert_model(onnx::ModelProto& model, const BaseDir& base_dir) {
   if (!model.has_ir_version() || model.ir_version() == 0) {
     return invalid_model("ir_version is not set (is this an ONNX model?)");
   }
@@ -367,7 +369,7 @@ Result<Graph> convert_model(const onnx::ModelProto& model, const BaseDir& base_d
                                    proto.sparse_initializer(0).values().name()));
   }
   for (int i = 0; i < proto.initializer_size(); ++i) {
-    const auto& initializer = proto.initializer(i);
+    onnx::TensorProto& initializer = *model.mutable_graph()->mutable_initializer(i);
     if (initializer.name().empty()) {
       return invalid_model(fmt::format("initializer #{} has no name", i));
     }
@@ -379,6 +381,7 @@ Result<Graph> convert_model(const onnx::ModelProto& model, const BaseDir& base_d
       return tensor.status().with_context(fmt::format("initializer '{}'", initializer.name()));
     }
     graph.initializers.emplace(initializer.name(), std::move(tensor).value());
+    std::string().swap(*initializer.mutable_raw_data());
   }
 
   std::set<std::string> graph_input_names;
@@ -422,8 +425,9 @@ Result<Graph> convert_model(const onnx::ModelProto& model, const BaseDir& base_d
   return graph;
 }
 
+// `release` frees the file's bytes once parsed (when the importer owns them).
 Result<Graph> import_model(std::string_view bytes, const std::string& source,
-                           const BaseDir& base_dir) {
+                           const BaseDir& base_dir, std::string* release = nullptr) {
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     return invalid_model("the file is larger than protobuf's 2 GiB limit");
   }
@@ -431,6 +435,7 @@ Result<Graph> import_model(std::string_view bytes, const std::string& source,
   if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return invalid_model("not a valid ONNX model (protobuf parse failed)");
   }
+  if (release) std::string().swap(*release);
   ORTL_ASSIGN_OR_RETURN(Graph graph, convert_model(model, base_dir));
   graph.source = source;
   return graph;
@@ -438,12 +443,14 @@ Result<Graph> import_model(std::string_view bytes, const std::string& source,
 
 }  // namespace
 
-Result<Graph> import_onnx_bytes(std::string_view bytes, const std::string& source,
-                                const std::string& base_dir) {
+namespace {
+
+Result<Graph> import_guarded(std::string_view bytes, const std::string& source,
+                             const std::string& base_dir, std::string* release) {
   try {
     BaseDir base;
     if (!base_dir.empty()) base = base_dir;
-    auto graph = import_model(bytes, source, base);
+    auto graph = import_model(bytes, source, base, release);
     if (!graph.ok()) return graph.status().with_context(source);
     return graph;
   } catch (const std::bad_alloc&) {
@@ -453,10 +460,17 @@ Result<Graph> import_onnx_bytes(std::string_view bytes, const std::string& sourc
   }
 }
 
+}  // namespace
+
+Result<Graph> import_onnx_bytes(std::string_view bytes, const std::string& source,
+                                const std::string& base_dir) {
+  return import_guarded(bytes, source, base_dir, nullptr);
+}
+
 Result<Graph> import_onnx_file(const std::string& path) {
   auto bytes = onnx_io::read_file_bytes(path);
   if (!bytes.ok()) return bytes.status().with_context(path);
-  return import_onnx_bytes(*bytes, path, onnx_io::folder_of(path));
+  return import_guarded(*bytes, path, onnx_io::folder_of(path), &*bytes);
 }
 
 }  // namespace ort_lite

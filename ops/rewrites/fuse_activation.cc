@@ -3,6 +3,8 @@
 // its bounds as inputs: fused when they are constants (or omitted).
 #include <limits>
 
+#include <set>
+
 #include "rewrites/graph_index.h"
 #include "rewrites/rewrites.h"
 
@@ -106,6 +108,16 @@ RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations) {
   if (optimizations.fuse_batch_norm_relu) {
     counts.batch_norm_relus_fused = fuse_batch_norm_relu(graph);
   }
+  // The folds leave the original weights, biases and BatchNormalization parameters behind:
+  // drop every initializer nothing reads any more (a model's worth of memory for ResNets).
+  std::set<std::string> read;
+  for (const Node& node : graph.nodes) read.insert(node.inputs.begin(), node.inputs.end());
+  for (const ValueInfo& output : graph.outputs) read.insert(output.name);
+  std::erase_if(graph.initializers, [&](const auto& entry) {
+    const bool unused = read.count(entry.first) == 0;
+    counts.initializers_dropped += unused;
+    return unused;
+  });
   return counts;
 }
 

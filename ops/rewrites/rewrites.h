@@ -35,6 +35,7 @@ struct RewriteCounts {
   int activations_fused = 0;
   int channel_shuffles_fused = 0;
   int batch_norm_relus_fused = 0;
+  int initializers_dropped = 0;  // left unread by the folds
 };
 
 RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations);
