@@ -9,6 +9,8 @@ namespace ort_lite::elementwise {
 BroadcastLoop::BroadcastLoop(const Shape& out, std::span<const Shape> operands) {
   assert(operands.size() <= kMaxOperands);
   empty_ = element_count(out) == 0;
+  // Nothing is walked; the other dims may be huge, and their strides would overflow.
+  if (empty_) return;
   std::array<std::vector<int64_t>, kMaxOperands> full;
   for (size_t k = 0; k < kMaxOperands; ++k) {
     full[k] = k < operands.size() ? broadcast_strides(operands[k], out)
