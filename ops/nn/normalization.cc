@@ -196,12 +196,14 @@ Result<PreparedOp> prepare_batch_normalization(const PrepareContext& context) {
     PreparedOp op = make_prepared(
         outputs, "batch normalization (inference, channels-last)" + relu_suffix,
         [=](KernelArgs args) {
-          const ChannelAffine a =
-              constant_affine
-                  ? *constant_affine
-                  : channel_affine(args.inputs[1].data<float>(), args.inputs[2].data<float>(),
-                                   args.inputs[3].data<float>(), args.inputs[4].data<float>(),
-                                   channels, epsilon);
+          // Parameters known at prepare: no work (and no allocation) here.
+          ChannelAffine computed;
+          if (!constant_affine) {
+            computed = channel_affine(args.inputs[1].data<float>(), args.inputs[2].data<float>(),
+                                      args.inputs[3].data<float>(), args.inputs[4].data<float>(),
+                                      channels, epsilon);
+          }
+          const ChannelAffine& a = constant_affine ? *constant_affine : computed;
           const float* xs = args.inputs[0].data<float>();
           float* ys = args.outputs[0].data<float>();
 #pragma omp parallel for schedule(static)
