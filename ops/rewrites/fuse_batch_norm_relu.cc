@@ -34,7 +34,6 @@ int fuse_batch_norm_relu(Graph& graph) {
       fused.domain = conv::kOrtLiteDomain;
       fused.name += " + Relu";
       fused.attributes["activation"] = std::string("Relu");
-      fused.outputs = relu.outputs;
       graph.opsets[conv::kOrtLiteDomain] = 1;
       replace_pair(graph, *b, j, std::move(fused));
       ++count;

@@ -6,9 +6,9 @@
 //   Y[n, j * g + i, s..] = X'[n, i * (C/g) + j, s..],   0 <= i < g, 0 <= j < C/g.
 // When X already has `shape` (always, in exported models) the shuffle runs on X's bytes as they
 // arrive, plain or channels-last (LayoutClass::kUniform): whole planes copied, or a gather within
-// each channels-last pixel. Otherwise X is
-// first made plain. (oneDNN's shuffle primitive has only its reference loop for these layouts:
-// measured 30x slower than the copy on ShuffleNet's shapes.)
+// each channels-last pixel. Otherwise X is first made plain. (oneDNN's shuffle primitive has only
+// its reference loop for these layouts: measured 30x slower than the copy on ShuffleNet's
+// shapes.)
 #include <cstring>
 
 #include <fmt/format.h>
