@@ -16,6 +16,9 @@ inline Status load_and_run_model_bytes(std::string_view bytes) {
   // Legitimate but huge tensors would only measure the machine: keep them small.
   SessionOptions options;
   options.max_tensor_bytes = int64_t{256} << 20;
+  // One thread: campaigns run one fuzzer process per core, and the parallel paths are the same
+  // code as the serial ones (the test suites run them at several thread counts).
+  options.threads = 1;
   ORTL_ASSIGN_OR_RETURN(auto session, Session::create(std::move(graph), options));
   std::vector<NamedTensor> inputs;
   for (const ValueInfo& input : session->inputs()) {
