@@ -42,6 +42,17 @@ TEST(FuzzRegression, NodeWithoutOutputsGetsItsOutputsAllocated) {
   EXPECT_TRUE(status.ok()) << status.to_string();
 }
 
+// Found by fuzz_model: a BatchNormalization (opset 6) with no outputs at all. Its prepare wrote
+// the output type into an empty list (UBSan: reference binding to null); now the plan refuses
+// any node without outputs before its op sees it.
+TEST(FuzzRegression, NodeWithNoOutputsIsRefused) {
+  const Status status = fuzz::load_and_run_model_bytes(
+      read_bytes(kRegressions / "batch_norm_without_outputs.onnx"));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidModel) << status.to_string();
+  EXPECT_NE(status.message().find("the node has no outputs"), std::string::npos)
+      << status.message();
+}
+
 // Found by fuzz_model: a Tile whose repeats hold a 0 beside values near 2^38 and 2^56. The
 // output is empty (so allowed), but planning its copy multiplied the huge strides (UBSan:
 // signed overflow). An empty copy now plans nothing.

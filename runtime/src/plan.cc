@@ -258,6 +258,12 @@ Status PlanBuilder::add_node(const Node& node) {
   if (!def) {
     return unsupported(fmt::format("{}: no implementation for opset {}", node.label(), node.opset));
   }
+  // Kernels write output 0 at least (fuzz finding: a BatchNormalization with no outputs).
+  if (node.outputs.empty()) {
+    return invalid_model(
+        fmt::format("{}: the node has no outputs; every ONNX operator has at least one",
+                    node.label()));
+  }
   std::vector<int> slots;
   for (const std::string& name : node.inputs) {
     if (name.empty()) {
