@@ -34,20 +34,21 @@ TEST(FuzzRegression, TileOutputLargerThanMemoryIsRefusedAtLoad) {
 }
 
 // Found by fuzz_model: a PRelu node that names no output. Its kernel was handed no output
-// tensor and wrote through a null span; now every prepared output is allocated, named or not.
-// (The graph's output is an initializer, so the model is valid and runs.)
-TEST(FuzzRegression, NodeWithoutOutputsGetsItsOutputsAllocated) {
+// tensor and wrote through a null span. Such a node breaks the operator's schema (PRelu has one
+// required output), and the plan now refuses it like the one below.
+TEST(FuzzRegression, PReluWithoutOutputsIsRefused) {
   const Status status =
       fuzz::load_and_run_model_bytes(read_bytes(kRegressions / "node_without_outputs.onnx"));
-  EXPECT_TRUE(status.ok()) << status.to_string();
+  EXPECT_EQ(status.code(), StatusCode::kInvalidModel) << status.to_string();
+  EXPECT_NE(status.message().find("PRelu"), std::string::npos) << status.message();
 }
 
 // Found by fuzz_model: a BatchNormalization (opset 6) with no outputs at all. Its prepare wrote
 // the output type into an empty list (UBSan: reference binding to null); now the plan refuses
 // any node without outputs before its op sees it.
 TEST(FuzzRegression, NodeWithNoOutputsIsRefused) {
-  const Status status = fuzz::load_and_run_model_bytes(
-      read_bytes(kRegressions / "batch_norm_without_outputs.onnx"));
+  const Status status =
+      fuzz::load_and_run_model_bytes(read_bytes(kRegressions / "batch_norm_without_outputs.onnx"));
   EXPECT_EQ(status.code(), StatusCode::kInvalidModel) << status.to_string();
   EXPECT_NE(status.message().find("the node has no outputs"), std::string::npos)
       << status.message();

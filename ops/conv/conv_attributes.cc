@@ -1,5 +1,5 @@
 #include <algorithm>
-#include <cstring>
+#include <cassert>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -7,6 +7,7 @@
 #include "ort_lite/ops/attributes.h"
 #include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/conv_problem.h"
+#include "ort_lite/ops/weight_conventions.h"
 
 namespace ort_lite::conv {
 
@@ -251,26 +252,17 @@ std::string ConvProblem::to_string() const {
 
 Tensor canonical_weights(const ConvProblem& p, const Tensor& onnx_weights) {
   if (p.kind == ConvKind::kConv) return onnx_weights;  // (M, C/g, k..) == (g, M/g, C/g, k..)
-  const int64_t g = p.groups;
-  const int64_t in_per_group = p.in_channels / g;
-  const int64_t out_per_group = p.out_channels / g;
-  int64_t kernel_size = 1;
-  for (const auto& a : p.axes) kernel_size *= a.kernel;
-  Shape shape{g, out_per_group, in_per_group};
-  for (const auto& a : p.axes) shape.push_back(a.kernel);
-  Tensor out(DType::kFloat32, shape);
-  const float* src = onnx_weights.data<float>();  // (g, C/g, M/g, k..)
-  float* dst = out.data<float>();                 // (g, M/g, C/g, k..)
-  for (int64_t gi = 0; gi < g; ++gi) {
-    for (int64_t c = 0; c < in_per_group; ++c) {
-      for (int64_t m = 0; m < out_per_group; ++m) {
-        std::memcpy(dst + ((gi * out_per_group + m) * in_per_group + c) * kernel_size,
-                    src + ((gi * in_per_group + c) * out_per_group + m) * kernel_size,
-                    static_cast<size_t>(kernel_size) * sizeof(float));
-      }
-    }
-  }
-  return out;
+  weights::Layer layer{.kind = weights::LayerKind::kConvTranspose,
+                       .in_channels = p.in_channels,
+                       .out_channels = p.out_channels,
+                       .groups = p.groups,
+                       .kernel = {}};
+  for (const auto& a : p.axes) layer.kernel.push_back(a.kernel);
+  // The problem was resolved against this weight's shape, so the conversion cannot fail.
+  Result<Tensor> canonical = weights::convert(onnx_weights, layer, weights::Convention::kOnnx,
+                                              weights::Convention::kCanonical);
+  assert(canonical.ok());
+  return std::move(canonical).value();
 }
 
 }  // namespace ort_lite::conv
