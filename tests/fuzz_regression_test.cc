@@ -54,6 +54,14 @@ TEST(FuzzRegression, NodeWithNoOutputsIsRefused) {
       << status.message();
 }
 
+// Found by fuzz_model: a Gemm whose A is [0, 10]. oneDNN 2.6 divided by the empty dim while
+// choosing its matmul (SIGFPE, the process died); empty problems now stay with our loop.
+TEST(FuzzRegression, GemmWithEmptyRowsRuns) {
+  const Status status =
+      fuzz::load_and_run_model_bytes(read_bytes(kRegressions / "gemm_with_empty_rows.onnx"));
+  EXPECT_TRUE(status.ok()) << status.to_string();
+}
+
 // Found by fuzz_model: a Tile whose repeats hold a 0 beside values near 2^38 and 2^56. The
 // output is empty (so allowed), but planning its copy multiplied the huge strides (UBSan:
 // signed overflow). An empty copy now plans nothing.

@@ -315,6 +315,38 @@ TEST(EmptyTensors, OpsOnAnEmptyTensorWithHugeDims) {
                       {kHuge, 0, 4});
 }
 
+// Fuzz finding: oneDNN 2.6 divides by zero (SIGFPE) choosing a matmul for an empty dim. Empty
+// MatMul/Gemm problems now stay with our loop: M or N empty gives an empty output, K empty
+// gives zeros (Gemm: plus beta * C), on both backends.
+TEST(EmptyTensors, MatMulAndGemmWithAnEmptyDim) {
+  using testing_util::initializer;
+  for (Backend backend : {Backend::kOneDnn, Backend::kReference}) {
+    SessionOptions options;
+    options.backend = backend;
+    auto gemm_m0 = testing_util::run_one_node(
+        {"Gemm", {fed(empty_f32({0, 10})), initializer(Tensor(DType::kFloat32, {10, 3}))}},
+        options);
+    ASSERT_TRUE(gemm_m0.ok()) << gemm_m0.status().to_string();
+    EXPECT_EQ(gemm_m0->at(0).shape(), (Shape{0, 3}));
+    auto matmul_n0 = testing_util::run_one_node(
+        {"MatMul", {fed(Tensor(DType::kFloat32, {2, 4})), initializer(empty_f32({4, 0}))}},
+        options);
+    ASSERT_TRUE(matmul_n0.ok()) << matmul_n0.status().to_string();
+    EXPECT_EQ(matmul_n0->at(0).shape(), (Shape{2, 0}));
+    const Tensor c = Tensor::from_floats({3}, std::vector<float>{1.0f, 2.0f, 3.0f});
+    auto gemm_k0 = testing_util::run_one_node(
+        {"Gemm",
+         {fed(empty_f32({2, 0})), initializer(empty_f32({0, 3})), initializer(c)},
+         {{"beta", 2.0f}}},
+        options);
+    ASSERT_TRUE(gemm_k0.ok()) << gemm_k0.status().to_string();
+    ASSERT_EQ(gemm_k0->at(0).shape(), (Shape{2, 3}));
+    for (int64_t i = 0; i < 6; ++i) {
+      EXPECT_EQ(gemm_k0->at(0).data<float>()[i], 2.0f * static_cast<float>(i % 3 + 1));
+    }
+  }
+}
+
 TEST(EmptyTensors, ElementCountIgnoresTheOtherDims) {
   auto count = checked_element_count(Shape{kHuge, kHuge, 0});
   ASSERT_TRUE(count.ok()) << count.status().to_string();
