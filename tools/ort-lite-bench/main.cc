@@ -25,6 +25,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/shape_args.h"
 #include "layer.h"
 #include "onednn/raw_primitive.h"
 #include "ort_lite/importers/tensor_io.h"
@@ -383,39 +384,13 @@ Status run_suite_mode(const Options& options) {
 // ---------------------------------------------------------------------------------------------
 // Model mode
 
-Result<Shape> parse_dims(const std::string& text) {
-  Shape shape;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t x = text.find('x', start);
-    const std::string part =
-        text.substr(start, x == std::string::npos ? std::string::npos : x - start);
-    char* end = nullptr;
-    const long long v = std::strtoll(part.c_str(), &end, 10);
-    if (part.empty() || *end != '\0' || v < 0) {
-      return invalid_argument(fmt::format("--shape: '{}' is not a shape like 1x3x224x224", text));
-    }
-    shape.push_back(v);
-    if (x == std::string::npos) break;
-    start = x + 1;
-  }
-  return shape;
-}
-
 // The model's inputs: files given by position or NAME=FILE, the rest random from the declared
 // shapes (symbolic dims from --shape NAME=DIMS).
 Result<std::vector<NamedTensor>> model_inputs(const Session& session,
                                               const std::vector<std::string>& files,
                                               const Options& options,
                                               std::vector<std::string>& notes) {
-  std::map<std::string, Shape> overrides;
-  for (const std::string& s : options.shapes) {
-    const size_t eq = s.find('=');
-    if (eq == std::string::npos) {
-      return invalid_argument(fmt::format("--shape '{}': expected NAME=DIMS", s));
-    }
-    ORTL_ASSIGN_OR_RETURN(overrides[s.substr(0, eq)], parse_dims(s.substr(eq + 1)));
-  }
+  ORTL_ASSIGN_OR_RETURN(const auto overrides, tools::parse_shape_overrides(options.shapes));
   std::map<std::string, Tensor> given;
   const auto& declared = session.inputs();
   for (size_t i = 0; i < files.size(); ++i) {
