@@ -260,9 +260,8 @@ Status PlanBuilder::add_node(const Node& node) {
   }
   // Kernels write output 0 at least (fuzz finding: a BatchNormalization with no outputs).
   if (node.outputs.empty()) {
-    return invalid_model(
-        fmt::format("{}: the node has no outputs; every ONNX operator has at least one",
-                    node.label()));
+    return invalid_model(fmt::format(
+        "{}: the node has no outputs; every ONNX operator has at least one", node.label()));
   }
   std::vector<int> slots;
   for (const std::string& name : node.inputs) {
