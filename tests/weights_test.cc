@@ -6,13 +6,17 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <iostream>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "ort_lite/importers/tensor_io.h"
 #include "ort_lite/ops/framework_padding.h"
 #include "ort_lite/ops/weight_conventions.h"
 #include "ort_lite/session.h"
+#include "torch_cases.h"
 
 namespace ort_lite {
 namespace {
@@ -314,83 +318,168 @@ TEST(WeightConventions, ConvertRefusesAWeightOfAnotherShape) {
   EXPECT_FALSE(d.ok());
 }
 
-// Keras and TFLite weights run the way their exporters write them into ONNX (tf2onnx: NHWC
-// transposes around the op and a Transpose on the kernel; TFLite converters: a Transpose on the
-// filter), and give the ONNX op's output on the weights converted by the library.
-TEST(WeightConventions, KerasAndTfLiteWeightsRunAsTheirExportersWriteThem) {
+// The graph an exporter writes for a layer whose weight arrives in `convention`, run through
+// the runtime: tf2onnx (Keras) puts NHWC transposes around the ONNX op and a Transpose on the
+// kernel (a depthwise kernel first reshaped to (k.., 1, C * mult)); TFLite converters a
+// Transpose on the filter; the canonical form is reshaped (and, for ConvTranspose, its two
+// channel axes swapped back). The Transposes are ONNX's, written from the exporters' perms,
+// independent of the library's layout code.
+Result<Tensor> run_exported_form(const Layer& layer, Convention convention, const Tensor& weight,
+                                 const Tensor& x, const std::optional<Tensor>& bias,
+                                 std::map<std::string, AttributeValue> attributes) {
+  const int64_t r = layer.spatial_rank();
+  attributes["group"] = layer.groups;
+  std::vector<int64_t> to_channels_last{0}, to_channels_first{0, r + 1};
+  for (int64_t i = 0; i < r; ++i) to_channels_last.push_back(2 + i);
+  to_channels_last.push_back(1);
+  for (int64_t i = 0; i < r; ++i) to_channels_first.push_back(1 + i);
+  auto int64s = [](const std::vector<int64_t>& v) {
+    Tensor t(DType::kInt64, {static_cast<int64_t>(v.size())});
+    std::copy(v.begin(), v.end(), t.data<int64_t>());
+    return t;
+  };
+  const Shape onnx_shape = *weights::weight_shape(layer, Convention::kOnnx);
+  GraphBuilder b;
+  b.constant("weight", weight);
+  std::vector<std::string> op_inputs{"x", "w"};
+  if (bias) {
+    b.constant("b", *bias);
+    op_inputs.push_back("b");
+  }
+  switch (convention) {
+    case Convention::kOnnx:
+      b.node("Identity", {"weight"}, "w");
+      break;
+    case Convention::kKeras: {
+      std::string kernel = "weight";
+      if (layer.kind == LayerKind::kDepthwise) {
+        Shape reshaped(layer.kernel.begin(), layer.kernel.end());
+        reshaped.push_back(1);
+        reshaped.push_back(layer.out_channels);
+        b.constant("depthwise_shape", int64s(reshaped));
+        b.node("Reshape", {"weight", "depthwise_shape"}, "kernel_1c");
+        kernel = "kernel_1c";
+      }
+      std::vector<int64_t> perm{r + 1, r};
+      for (int64_t i = 0; i < r; ++i) perm.push_back(i);
+      b.node("Transpose", {kernel}, "w", {{"perm", perm}});
+      break;
+    }
+    case Convention::kTfLite:
+      b.node("Transpose", {"weight"}, "w",
+             {{"perm", layer.kind == LayerKind::kConv ? std::vector<int64_t>{0, 3, 1, 2}
+                                                      : std::vector<int64_t>{3, 0, 1, 2}}});
+      break;
+    case Convention::kCanonical:
+      if (layer.kind == LayerKind::kConvTranspose) {
+        std::vector<int64_t> perm{0, 2, 1};
+        for (int64_t i = 0; i < r; ++i) perm.push_back(3 + i);
+        b.node("Transpose", {"weight"}, "w_swapped", {{"perm", perm}});
+        b.constant("onnx_shape", int64s(onnx_shape));
+        b.node("Reshape", {"w_swapped", "onnx_shape"}, "w");
+      } else {
+        b.constant("onnx_shape", int64s(onnx_shape));
+        b.node("Reshape", {"weight", "onnx_shape"}, "w");
+      }
+      break;
+  }
+  const bool nhwc = convention == Convention::kKeras;
+  if (nhwc) {
+    b.input("x_nhwc", permute(x, to_channels_last));
+    b.node("Transpose", {"x_nhwc"}, "x", {{"perm", to_channels_first}});
+  } else {
+    b.input("x", x);
+  }
+  b.node(op_type(layer.kind), op_inputs, "y", attributes);
+  if (!nhwc) return b.run("y");
+  b.node("Transpose", {"y"}, "y_nhwc", {{"perm", to_channels_last}});
+  ORTL_ASSIGN_OR_RETURN(Tensor y_nhwc, b.run("y_nhwc"));
+  return permute(y_nhwc, to_channels_first);
+}
+
+constexpr Convention kExportedForms[] = {Convention::kKeras, Convention::kTfLite,
+                                         Convention::kCanonical};
+
+// Keras and TFLite weights (and the canonical form) run the way their exporters write them into
+// ONNX and give the ONNX op's output on the weights the library converted, for every layer kind
+// and rank it can express.
+TEST(WeightConventions, EveryConventionRunsAsItsExporterWritesIt) {
   std::vector<Layer> layers;
   for (std::vector<int64_t> kernel : {std::vector<int64_t>{3}, {2, 3}, {2, 2, 3}}) {
     layers.push_back({LayerKind::kConv, 6, 4, 1, kernel});
     layers.push_back({LayerKind::kConv, 6, 4, 2, kernel});
     layers.push_back({LayerKind::kConvTranspose, 6, 4, 1, kernel});
+    layers.push_back({LayerKind::kConvTranspose, 6, 4, 2, kernel});
     layers.push_back({LayerKind::kDepthwise, 3, 6, 3, kernel});
   }
   int runs = 0;
   uint32_t seed = 100;
   for (const Layer& layer : layers) {
-    const int64_t r = layer.spatial_rank();
     Shape x_shape{1, layer.in_channels};
-    for (int64_t i = 0; i < r; ++i) x_shape.push_back(5 + i);
+    for (int64_t i = 0; i < layer.spatial_rank(); ++i) x_shape.push_back(5 + i);
     const Tensor x = random_tensor(x_shape, seed++);
     const Tensor w = random_tensor(*weights::weight_shape(layer, Convention::kOnnx), seed++);
     Result<Tensor> expected = run_layer(layer, x, w);
     ASSERT_TRUE(expected.ok()) << expected.status().to_string();
-
-    // NCHW <-> NHWC permutations for this rank.
-    std::vector<int64_t> to_channels_last{0}, to_channels_first{0, r + 1};
-    for (int64_t i = 0; i < r; ++i) to_channels_last.push_back(2 + i);
-    to_channels_last.push_back(1);
-    for (int64_t i = 0; i < r; ++i) to_channels_first.push_back(1 + i);
-
-    // Keras: kernel (k.., A, B) -> ONNX (B, A, k..); depthwise (k.., C, mult) first reshaped
-    // to (k.., 1, C * mult).
-    {
-      const Tensor kernel = *weights::convert(w, layer, Convention::kOnnx, Convention::kKeras);
-      std::vector<int64_t> perm{r + 1, r};
-      for (int64_t i = 0; i < r; ++i) perm.push_back(i);
-      GraphBuilder b;
-      b.input("x_nhwc", permute(x, to_channels_last));
-      b.constant("kernel", kernel);
-      std::string onnx_kernel_input = "kernel";
-      if (layer.kind == LayerKind::kDepthwise) {
-        Shape reshaped(layer.kernel.begin(), layer.kernel.end());
-        reshaped.push_back(1);
-        reshaped.push_back(layer.out_channels);
-        Tensor shape_tensor(DType::kInt64, {static_cast<int64_t>(reshaped.size())});
-        std::copy(reshaped.begin(), reshaped.end(), shape_tensor.data<int64_t>());
-        b.constant("reshaped_shape", shape_tensor);
-        b.node("Reshape", {"kernel", "reshaped_shape"}, "kernel_1c");
-        onnx_kernel_input = "kernel_1c";
-      }
-      b.node("Transpose", {onnx_kernel_input}, "w", {{"perm", perm}});
-      b.node("Transpose", {"x_nhwc"}, "x", {{"perm", to_channels_first}});
-      b.node(op_type(layer.kind), {"x", "w"}, "y", {{"group", layer.groups}});
-      b.node("Transpose", {"y"}, "y_nhwc", {{"perm", to_channels_last}});
-      Result<Tensor> y_nhwc = b.run("y_nhwc");
-      ASSERT_TRUE(y_nhwc.ok()) << y_nhwc.status().to_string();
-      EXPECT_LE(max_abs_diff(permute(*y_nhwc, to_channels_first), *expected), 1e-5f)
-          << "keras " << layer.to_string();
-      ++runs;
-    }
-    // TFLite (2-D): CONV_2D (M, kh, kw, C/g) and TRANSPOSE_CONV (M, kh, kw, C) and
-    // DEPTHWISE_CONV_2D (1, kh, kw, M) -> ONNX: perm (0, 3, 1, 2), (3, 0, 1, 2), (3, 0, 1, 2).
-    if (r == 2) {
-      const Tensor filter = *weights::convert(w, layer, Convention::kOnnx, Convention::kTfLite);
-      const std::vector<int64_t> perm = layer.kind == LayerKind::kConv
-                                            ? std::vector<int64_t>{0, 3, 1, 2}
-                                            : std::vector<int64_t>{3, 0, 1, 2};
-      GraphBuilder b;
-      b.input("x", x);
-      b.constant("filter", filter);
-      b.node("Transpose", {"filter"}, "w", {{"perm", perm}});
-      b.node(op_type(layer.kind), {"x", "w"}, "y", {{"group", layer.groups}});
-      Result<Tensor> y = b.run("y");
+    for (Convention c : kExportedForms) {
+      if (!weights::weight_shape(layer, c).ok()) continue;
+      const Tensor converted = *weights::convert(w, layer, Convention::kOnnx, c);
+      Result<Tensor> y = run_exported_form(layer, c, converted, x, std::nullopt, {});
       ASSERT_TRUE(y.ok()) << y.status().to_string();
-      EXPECT_LE(max_abs_diff(*y, *expected), 1e-5f) << "tflite " << layer.to_string();
+      EXPECT_LE(max_abs_diff(*y, *expected), 1e-5f)
+          << convention_name(c) << " " << layer.to_string();
       ++runs;
     }
   }
-  EXPECT_EQ(runs, 12 + 4);
+  // 5 layers x 3 ranks in Keras and canonical, less Keras's grouped ConvTranspose (3); TFLite
+  // only 2-D, less its grouped ConvTranspose.
+  EXPECT_EQ(runs, (15 - 3) + 15 + 4);
+}
+
+// The PyTorch-made cases (tests/data/torch_conv: grouped, dilated, depthwise, asymmetric pads,
+// 1-D to 3-D, Conv and ConvTranspose): their PyTorch weights converted into every other
+// convention and run in that convention's exported form give PyTorch's output.
+TEST(WeightConventions, PyTorchCasesRunFromEveryConvention) {
+  const CaseFile& file = case_file();
+  ASSERT_TRUE(file.errors.empty()) << file.errors.front();
+  ASSERT_GE(file.cases.size(), kMinimumCases);
+  std::map<std::string, int> runs;
+  for (const TorchCase& c : file.cases) {
+    const std::string base = (kCaseDir / c.name).string();
+    Result<Tensor> x = read_npy(base + ".x.npy"), w = read_npy(base + ".w.npy"),
+                   y = read_npy(base + ".y.npy");
+    ASSERT_TRUE(x.ok() && w.ok() && y.ok()) << c.name;
+    std::optional<Tensor> bias;
+    if (std::filesystem::exists(base + ".b.npy")) bias = *read_npy(base + ".b.npy");
+    const int64_t groups =
+        c.attributes.count("group") ? std::get<int64_t>(c.attributes.at("group")) : 1;
+    const LayerKind kind =
+        c.op_type == "ConvTranspose" ? LayerKind::kConvTranspose : LayerKind::kConv;
+    Result<Layer> layer = weights::layer_from_shape(kind, Convention::kOnnx, w->shape(), groups);
+    ASSERT_TRUE(layer.ok()) << c.name << ": " << layer.status().to_string();
+    if (layer->kind == LayerKind::kConv && groups > 1 && layer->in_channels == groups) {
+      layer->kind = LayerKind::kDepthwise;  // Keras/TFLite write these as depthwise layers
+    }
+    for (Convention convention : kExportedForms) {
+      if (!weights::weight_shape(*layer, convention).ok()) continue;
+      const Tensor converted = *weights::convert(*w, *layer, Convention::kOnnx, convention);
+      Result<Tensor> out = run_exported_form(*layer, convention, converted, *x, bias, c.attributes);
+      ASSERT_TRUE(out.ok()) << c.line << ": " << out.status().to_string();
+      float worst = 0;
+      for (int64_t i = 0; i < y->element_count(); ++i) {
+        const float e = y->data<float>()[i];
+        worst = std::max(worst, std::abs(out->data<float>()[i] - e) / (1e-4f + std::abs(e)));
+      }
+      ASSERT_EQ(out->shape(), y->shape()) << c.line;
+      EXPECT_LE(worst, 1e-3f) << c.line << " from " << convention_name(convention);
+      ++runs[std::string(convention_name(convention))];
+    }
+  }
+  // Every case runs canonical; Keras and TFLite only what they can express.
+  EXPECT_EQ(runs["canonical"], static_cast<int>(file.cases.size()));
+  EXPECT_GE(runs["keras"], 40);
+  EXPECT_GE(runs["tflite"], 15);
+  for (const auto& [name, count] : runs) std::cout << name << ": " << count << " cases\n";
 }
 
 // --- Padding ----------------------------------------------------------------------------------
