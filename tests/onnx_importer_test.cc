@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "ort_lite/importers/onnx_edit.h"
 #include "ort_lite/importers/onnx_importer.h"
 
 #include "onnx/onnx_pb.h"
@@ -792,6 +793,56 @@ TEST_F(ModelDir, FileErrorsNameTheFileAndSayWhy) {
   EXPECT_EQ(graph.status().code(), StatusCode::kInvalidModel);
   EXPECT_EQ(graph.status().message(),
             empty.string() + ": ir_version is not set (is this an ONNX model?)");
+}
+
+// write_with_initializers (ort-lite-weights graft): the named initializers change, nothing else.
+TEST_F(ModelDir, GraftingAnInitializerKeepsEverythingElse) {
+  const float weights[] = {0.75f, -4.0f};
+  std::string blob(16, '\0');
+  blob.append(reinterpret_cast<const char*>(weights), sizeof(weights));
+  write(dir_ / "model" / "weights.bin", blob);
+  auto model = external_model("weights.bin");
+  model.set_doc_string("made for the graft test");
+  model.set_producer_name("a producer");
+  auto* meta = model.add_metadata_props();
+  meta->set_key("author");
+  meta->set_value("someone");
+  auto* extra_opset = model.add_opset_import();
+  extra_opset->set_domain("com.example");
+  extra_opset->set_version(3);
+  *model.mutable_graph()->add_initializer() = float_tensor("B", {2}, {1.0f, 2.0f});
+  model.mutable_graph()->mutable_node(0)->add_input("B");
+  const fs::path in = dir_ / "model" / "model.onnx";
+  write(in, model.SerializeAsString());
+
+  const fs::path out = dir_ / "model" / "grafted.onnx";
+  const Tensor new_bias = Tensor::from_floats({2}, std::vector<float>{5.0f, 6.0f});
+  ASSERT_TRUE(write_with_initializers(in.string(), {{"B", new_bias}}, out.string()).ok());
+  std::ifstream file(out, std::ios::binary);
+  onnx::ModelProto grafted;
+  ASSERT_TRUE(grafted.ParseFromIstream(&file));
+  EXPECT_EQ(grafted.doc_string(), "made for the graft test");
+  EXPECT_EQ(grafted.producer_name(), "a producer");
+  ASSERT_EQ(grafted.metadata_props_size(), 1);
+  EXPECT_EQ(grafted.metadata_props(0).value(), "someone");
+  EXPECT_EQ(grafted.opset_import_size(), model.opset_import_size());
+  const auto& w = grafted.graph().initializer(0);
+  EXPECT_EQ(w.name(), "W");
+  EXPECT_EQ(w.data_location(), onnx::TensorProto::EXTERNAL);  // still in weights.bin
+  auto graph = import_onnx_file(out.string());
+  ASSERT_TRUE(graph.ok()) << graph.status().to_string();
+  EXPECT_EQ(floats_of(graph->initializers.at("W")), (std::vector<float>{0.75f, -4.0f}));
+  EXPECT_EQ(floats_of(graph->initializers.at("B")), (std::vector<float>{5.0f, 6.0f}));
+
+  // Elsewhere, weights.bin would not be found: refused with the reason.
+  const Status moved =
+      write_with_initializers(in.string(), {{"B", new_bias}}, (dir_ / "grafted.onnx").string());
+  EXPECT_EQ(moved.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(moved.message().find("external files"), std::string::npos) << moved.message();
+  // An unknown name and a dtype change are refused.
+  EXPECT_FALSE(write_with_initializers(in.string(), {{"nope", new_bias}}, out.string()).ok());
+  EXPECT_FALSE(
+      write_with_initializers(in.string(), {{"B", Tensor(DType::kInt64, {2})}}, out.string()).ok());
 }
 
 }  // namespace

@@ -770,6 +770,60 @@ TEST(WeightQuestions, ConvKernelIsItsAdjointDeconvKernelUnchanged) {
   EXPECT_GT(std::abs(lhs - swapped_rhs), 1e-2 * std::abs(lhs));
 }
 
+// The adjoint identity over a seeded random sweep of Conv layers (1-D to 3-D, groups,
+// depthwise, strides, dilations, asymmetric pads): the unchanged weight read as ConvTranspose
+// with adjoint_axis's pads and output_padding returns the Conv's input shape and satisfies
+// <conv(x), y> = <x, convT(y)>.
+TEST(WeightQuestions, AdjointIdentityOverARandomSweep) {
+  std::mt19937 rng(2026);
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  int checked = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    const int64_t rank = pick(1, 3);
+    const int64_t groups = pick(1, 3);
+    Layer conv{LayerKind::kConv, groups * pick(1, 3), groups * pick(1, 3), groups, {}};
+    std::vector<int64_t> strides, dilations, pads_begin, pads_end, output_padding;
+    Shape x_shape{pick(1, 2), conv.in_channels};
+    for (int64_t i = 0; i < rank; ++i) {
+      conv::AxisGeometry g;
+      g.kernel = pick(1, 4);
+      g.stride = pick(1, 3);
+      g.dilation = pick(1, 2);
+      g.pads_begin = pick(0, g.kernel - 1);
+      g.pads_end = pick(0, g.kernel - 1);
+      g.input = g.effective_kernel() + pick(0, 6);
+      conv.kernel.push_back(g.kernel);
+      strides.push_back(g.stride);
+      dilations.push_back(g.dilation);
+      pads_begin.push_back(g.pads_begin);
+      pads_end.push_back(g.pads_end);
+      output_padding.push_back(weights::adjoint_axis(g).output_padding);
+      x_shape.push_back(g.input);
+    }
+    std::vector<int64_t> pads = pads_begin;
+    pads.insert(pads.end(), pads_end.begin(), pads_end.end());
+    const Tensor w = random_tensor(*weights::weight_shape(conv, Convention::kOnnx),
+                                   static_cast<uint32_t>(trial));
+    const Tensor x = random_tensor(x_shape, static_cast<uint32_t>(1000 + trial));
+    const std::map<std::string, AttributeValue> attrs{
+        {"strides", strides}, {"dilations", dilations}, {"pads", pads}};
+    Result<Tensor> cx = run_layer(conv, x, w, attrs);
+    ASSERT_TRUE(cx.ok()) << cx.status().to_string();
+    const Tensor y = random_tensor(cx->shape(), static_cast<uint32_t>(2000 + trial));
+    std::map<std::string, AttributeValue> adjoint_attrs = attrs;
+    adjoint_attrs["output_padding"] = output_padding;
+    Result<Tensor> ty = run_layer(*weights::adjoint_layer(conv), y, w, adjoint_attrs);
+    ASSERT_TRUE(ty.ok()) << ty.status().to_string();
+    ASSERT_EQ(ty->shape(), x.shape()) << conv.to_string();
+    const double lhs = dot(*cx, y), rhs = dot(x, *ty);
+    EXPECT_LE(std::abs(lhs - rhs), 1e-5 * (std::abs(lhs) + 1.0)) << conv.to_string();
+    ++checked;
+  }
+  EXPECT_EQ(checked, 120);
+}
+
 // Q3 "Keras Conv2D kernels are (filters, kh, kw, in)" - no, (kh, kw, in, filters); depthwise
 // (kh, kw, in, multiplier); TFLite CONV_2D and TRANSPOSE_CONV (out, kh, kw, in), TFLite
 // DEPTHWISE_CONV_2D (1, kh, kw, in * multiplier); ONNX/PyTorch Conv (M, C/g, k..),
