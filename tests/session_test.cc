@@ -2,6 +2,9 @@
 // named Conv/ConvTranspose regressions from ../shared/CONV_SEMANTICS.md that concern values.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <thread>
 
 #include "conv_test_util.h"
@@ -199,6 +202,51 @@ TEST(Session, DynamicBatchRunsAtSeveralSizes) {
     EXPECT_EQ((*y)[0].tensor.shape(), (Shape{batch, 2, 9, 9}));
     EXPECT_EQ(testing_util::compare((*y)[0].tensor, (*expected)[0].tensor, 1e-4, 1e-4), "");
   }
+}
+
+// A weight in storage the test can watch: `expired()` once nothing holds it any more.
+Tensor watched_copy(const Tensor& t, std::weak_ptr<std::byte>& watch) {
+  std::shared_ptr<std::byte> storage(
+      static_cast<std::byte*>(std::aligned_alloc(64, (t.byte_size() + 63) / 64 * 64)),
+      [](std::byte* p) { std::free(p); });
+  std::memcpy(storage.get(), t.raw_data(), t.byte_size());
+  watch = storage;
+  return Tensor::wrap(t.dtype(), t.shape(), std::move(storage));
+}
+
+// With every input shape fixed, the plan made at load is the only one the session will use: it
+// takes the weights from the graph, and each weight a kernel packed is freed (held once,
+// packed). With a dynamic dim the session keeps the graph's weights to plan other sizes. Both
+// compute the same outputs, run after run.
+TEST_P(BothBackends, WeightsAreHeldOncePackedWhenEveryShapeIsFixed) {
+  auto m = deconv_model({1, 2, 4, 4}, {2, 3, 3, 3}, {{"strides", std::vector<int64_t>{2, 2}}});
+  std::weak_ptr<std::byte> fixed_watch, dynamic_watch;
+  Graph fixed = testing_util::make_graph(m);
+  fixed.initializers.at("W") = watched_copy(m.weights, fixed_watch);
+  Graph dynamic = testing_util::make_graph(m);
+  dynamic.initializers.at("W") = watched_copy(m.weights, dynamic_watch);
+  (*dynamic.inputs[0].shape)[0] = Dim{-1, "batch"};
+  SessionOptions options;
+  options.backend = GetParam();
+  auto fixed_session = Session::create(std::move(fixed), options);
+  auto dynamic_session = Session::create(std::move(dynamic), options);
+  ASSERT_TRUE(fixed_session.ok() && dynamic_session.ok());
+  // The reference keeps ConvTranspose weights canonical (a copy) as well, so it frees them too.
+  EXPECT_TRUE(fixed_watch.expired());
+  EXPECT_FALSE(dynamic_watch.expired());
+  std::mt19937 rng(5);
+  for (int i = 0; i < 3; ++i) {
+    const Tensor x = testing_util::random_tensor({1, 2, 4, 4}, rng);
+    auto a = (*fixed_session)->run({{"X", x}});
+    auto b = (*dynamic_session)->run({{"X", x}});
+    ASSERT_TRUE(a.ok() && b.ok()) << a.status().to_string() << b.status().to_string();
+    EXPECT_EQ(testing_util::compare((*a)[0].tensor, (*b)[0].tensor, 0, 0), "");
+  }
+  // A fixed-shape session still refuses other shapes with the usual message.
+  auto wrong = (*fixed_session)->run({{"X", Tensor(DType::kFloat32, {2, 2, 4, 4})}});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("has shape [2, 2, 4, 4]"), std::string::npos)
+      << wrong.status().message();
 }
 
 // float16 models are computed in float32: float16 weights and inputs are widened, float16

@@ -293,6 +293,9 @@ Result<PreparedOp> finish(const Resolved& r, const PrepareContext& context,
                           CompositeFusionKernel::create(std::move(op.kernel), r, context, layout));
   }
   op.output_layouts = {layout};
+  // Every conv kernel (oneDNN's algorithms and the reference) keeps its own copy of constant
+  // weights, packed or canonical.
+  if (context.inputs[kW].constant) op.inputs_taken_at_prepare = {kW};
   return op;
 }
 

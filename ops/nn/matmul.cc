@@ -121,6 +121,7 @@ Result<PreparedOp> prepare_matmul(const PrepareContext& context) {
       PreparedOp op;
       op.outputs = {TensorType{DType::kFloat32, out}};
       op.kernel = std::move(kernel);
+      if (spec.constant_b) op.inputs_taken_at_prepare = {1};  // packed into the primitive's layout
       return op;
     }
   }
@@ -239,6 +240,7 @@ Result<PreparedOp> prepare_gemm(const PrepareContext& context) {
       PreparedOp op;
       op.outputs = {TensorType{DType::kFloat32, out}};
       op.kernel = std::move(kernel);
+      if (spec.constant_b) op.inputs_taken_at_prepare = {1};  // packed into the primitive's layout
       return op;
     }
   }

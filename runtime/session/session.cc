@@ -34,10 +34,16 @@ struct Session::Impl {
   mutable bool values_matter = false;
   mutable std::list<std::pair<PlanKey, std::shared_ptr<const Plan>>> plans;
 
+  // Set once the one plan this session can ever need was built from graph.initializers
+  // themselves (Plan::build's consumed_initializers): the names stay, the values are gone.
+  bool initializers_consumed = false;
+
   // `needed_value` (optional) reports that an op needed an input value nobody knew.
-  Result<std::shared_ptr<const Plan>> plan_for(const std::vector<TensorType>& types,
-                                               const std::vector<Tensor>& inputs,
-                                               bool* needed_value = nullptr) const;
+  // `consume_initializers`: build from graph.initializers themselves (see Plan::build).
+  Result<std::shared_ptr<const Plan>> plan_for(
+      const std::vector<TensorType>& types, const std::vector<Tensor>& inputs,
+      bool* needed_value = nullptr,
+      std::map<std::string, Tensor>* consume_initializers = nullptr) const;
   Result<std::vector<TensorType>> check_inputs(const std::vector<NamedTensor>& inputs,
                                                std::vector<Tensor>& ordered) const;
 
@@ -168,7 +174,13 @@ Result<std::unique_ptr<Session>> Session::Impl::create(Graph graph, SessionOptio
       any_small = any_small || !count.ok() || is_small_input(*v.dtype, *count);
     }
     bool needed_value = false;
-    auto plan = session->impl_->plan_for(types, std::vector<Tensor>(types.size()), &needed_value);
+    // Every run has these shapes, so this plan is the only one the session will ever use, and
+    // it can take the weights themselves: each is then held once, packed. Inputs small enough
+    // to carry shape values may yet ask for plans per value: those keep the graph whole.
+    Impl& planned = *session->impl_;
+    std::map<std::string, Tensor>* consume = any_small ? nullptr : &planned.graph.initializers;
+    auto plan = planned.plan_for(types, std::vector<Tensor>(types.size()), &needed_value, consume);
+    planned.initializers_consumed = consume != nullptr;
     // Unless an op needed an input's value (known at the first run), errors surface at load.
     if (!plan.ok() && !(needed_value && any_small)) return plan.status();
   }
@@ -237,9 +249,9 @@ Result<std::vector<TensorType>> Session::Impl::check_inputs(const std::vector<Na
   return types;
 }
 
-Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(const std::vector<TensorType>& types,
-                                                            const std::vector<Tensor>& inputs,
-                                                            bool* needed_value_out) const {
+Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(
+    const std::vector<TensorType>& types, const std::vector<Tensor>& inputs, bool* needed_value_out,
+    std::map<std::string, Tensor>* consume_initializers) const {
   // Small inputs may carry values that set output shapes (axes, shapes, scales fed at run
   // time). A plan is first prepared without their values; only if that fails are they made
   // known at prepare time, and from then on every distinct value gets its own plan.
@@ -267,11 +279,15 @@ Result<std::shared_ptr<const Plan>> Session::Impl::plan_for(const std::vector<Te
       return plans.front().second;
     }
   }
+  if (initializers_consumed) {
+    return internal_error(
+        "the session's only plan was built at load, with the weights; no other can be made");
+  }
   // Built under the lock: concurrent first runs of one shape build one plan, not several.
   const std::vector<Tensor> unknown(types.size());
   bool needed_value = false;
   auto plan = Plan::build(graph, registry, options, types, values_matter ? clones(small) : unknown,
-                          &needed_value);
+                          &needed_value, consume_initializers);
   if (needed_value_out) *needed_value_out = needed_value;
   if (!plan.ok() && !values_matter && any_small && needed_value) {
     auto with_values = Plan::build(graph, registry, options, types, clones(small));

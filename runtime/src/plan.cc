@@ -78,11 +78,12 @@ Status check_output_fits(const TensorType& type, const SessionOptions& options) 
 class PlanBuilder {
  public:
   PlanBuilder(const Graph& graph, const OpRegistry& registry, const SessionOptions& options,
-              bool* needed_unknown_value)
+              bool* needed_unknown_value, std::map<std::string, Tensor>* consumed_initializers)
       : graph_(graph),
         registry_(registry),
         options_(options),
         needed_unknown_value_(needed_unknown_value),
+        consumed_initializers_(consumed_initializers),
         plan_(std::make_unique<Plan>()) {}
 
   Result<std::unique_ptr<Plan>> build(const std::vector<TensorType>& input_types,
@@ -109,6 +110,12 @@ class PlanBuilder {
   Status add_node(const Node& node);
   LayoutClass layout_class(const OpDefinition& def, const Node& node) const;
   void remove_dead_steps();
+  // Consumed initializers: `node` has prepared, so it no longer counts as a reader of its
+  // inputs; an initializer whose readers have all prepared and that no step reads at run time
+  // is freed now.
+  void release_prepared_initializers(const Node& node);
+  // Constants no step reads at run time (their kernels packed them) are dropped from the plan.
+  void drop_unread_constants();
   void plan_releases();
   void plan_arena();
 
@@ -116,6 +123,8 @@ class PlanBuilder {
   const OpRegistry& registry_;
   const SessionOptions& options_;
   bool* needed_unknown_value_;
+  std::map<std::string, Tensor>* consumed_initializers_;
+  std::map<int, int> initializer_readers_left_;  // consumed initializers: slot -> nodes to come
   std::unique_ptr<Plan> plan_;
   std::vector<Value> values_;           // by slot
   std::map<std::string, int> slot_of_;  // value name -> slot
@@ -348,9 +357,44 @@ Status PlanBuilder::add_node(const Node& node) {
       type.shape = logical_shape(type.shape, op_layout);
     }
   }
+  for (size_t i : prepared.inputs_taken_at_prepare) {
+    if (i < step.inputs.size() && step.inputs[i] >= 0 && !constant(step.inputs[i]).empty()) {
+      step.inputs[i] = -1;  // the kernel holds its own (packed) copy
+    }
+  }
   step.kernel = std::move(prepared.kernel);
   return add_step(std::move(step), std::move(prepared), inputs_known, layouts, node.outputs,
                   node.label());
+}
+
+void PlanBuilder::release_prepared_initializers(const Node& node) {
+  for (const std::string& name : node.inputs) {
+    auto slot_it = slot_of_.find(name);
+    if (name.empty() || slot_it == slot_of_.end()) continue;
+    auto it = initializer_readers_left_.find(slot_it->second);
+    if (it == initializer_readers_left_.end() || --it->second > 0) continue;
+    const int slot = it->first;
+    const bool read_at_run =
+        std::any_of(plan_->steps_.begin(), plan_->steps_.end(), [&](const Plan::Step& step) {
+          return std::find(step.inputs.begin(), step.inputs.end(), slot) != step.inputs.end();
+        });
+    // Layout conversions of it made so far were folded into constants of their own.
+    if (!read_at_run) constant(slot) = Tensor();
+    initializer_readers_left_.erase(it);
+  }
+}
+
+void PlanBuilder::drop_unread_constants() {
+  std::vector<bool> read(values_.size(), false);
+  for (int slot : plan_->output_slots_) read[static_cast<size_t>(slot)] = true;
+  for (const Plan::Step& step : plan_->steps_) {
+    for (int slot : step.inputs) {
+      if (slot >= 0) read[static_cast<size_t>(slot)] = true;
+    }
+  }
+  for (size_t slot = 0; slot < values_.size(); ++slot) {
+    if (!read[slot]) plan_->constants_[slot] = Tensor();
+  }
 }
 
 void PlanBuilder::remove_dead_steps() {
@@ -432,7 +476,29 @@ Result<std::unique_ptr<Plan>> PlanBuilder::build(const std::vector<TensorType>& 
   }
   for (const auto& [name, tensor] : graph_.initializers) {
     const int slot = new_slot(name, TensorType{tensor.dtype(), tensor.shape()}, Layout::kPlain);
-    constant(slot) = tensor;
+    if (consumed_initializers_) {
+      constant(slot) = std::move(consumed_initializers_->at(name));
+      initializer_readers_left_[slot] = 0;
+    } else {
+      constant(slot) = tensor;
+    }
+  }
+  if (consumed_initializers_) {
+    for (const Node& node : graph_.nodes) {
+      for (const std::string& name : node.inputs) {
+        auto slot = slot_of_.find(name);
+        if (!name.empty() && slot != slot_of_.end() &&
+            initializer_readers_left_.count(slot->second)) {
+          ++initializer_readers_left_[slot->second];
+        }
+      }
+    }
+    // A graph output that is an initializer is never freed.
+    for (const ValueInfo& output : graph_.outputs) {
+      if (auto slot = slot_of_.find(output.name); slot != slot_of_.end()) {
+        initializer_readers_left_.erase(slot->second);
+      }
+    }
   }
   if (options_.optimizations.eager_channels_last && options_.optimizations.channels_last &&
       options_.backend != Backend::kReference) {
@@ -457,7 +523,10 @@ Result<std::unique_ptr<Plan>> PlanBuilder::build(const std::vector<TensorType>& 
                     [&](const std::string& name) { return unknown_values.count(name) > 0; });
     if (!downstream_of_failure) {
       const Status status = add_node(node);
-      if (status.ok()) continue;
+      if (status.ok()) {
+        if (consumed_initializers_) release_prepared_initializers(node);
+        continue;
+      }
       if (status.code() == StatusCode::kInternal || failures.size() > 1000) return status;
       failures.push_back(status);
     }
@@ -483,6 +552,7 @@ Result<std::unique_ptr<Plan>> PlanBuilder::build(const std::vector<TensorType>& 
     plan_->output_slots_.push_back(slot);
   }
   remove_dead_steps();
+  drop_unread_constants();
   plan_releases();
   plan_arena();
   return std::move(plan_);
@@ -492,8 +562,9 @@ Result<std::unique_ptr<Plan>> Plan::build(const Graph& graph, const OpRegistry& 
                                           const SessionOptions& options,
                                           const std::vector<TensorType>& input_types,
                                           const std::vector<Tensor>& known_inputs,
-                                          bool* needed_unknown_value) {
-  return PlanBuilder(graph, registry, options, needed_unknown_value)
+                                          bool* needed_unknown_value,
+                                          std::map<std::string, Tensor>* consumed_initializers) {
+  return PlanBuilder(graph, registry, options, needed_unknown_value, consumed_initializers)
       .build(input_types, known_inputs);
 }
 

@@ -7,6 +7,7 @@
 // plain at the end.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,12 +21,15 @@ namespace ort_lite {
 class Plan {
  public:
   // `input_types` follows graph.inputs; `known_inputs` too, holding the values of inputs that
-  // count as known at prepare time (empty() for the others).
-  static Result<std::unique_ptr<Plan>> build(const Graph& graph, const OpRegistry& registry,
-                                             const SessionOptions& options,
-                                             const std::vector<TensorType>& input_types,
-                                             const std::vector<Tensor>& known_inputs,
-                                             bool* needed_unknown_value = nullptr);
+  // count as known at prepare time (empty() for the others). With `consumed_initializers`
+  // (graph.initializers itself, for a plan that will be the only one), the initializers are
+  // moved out of it into the plan, and each one a kernel packed is freed as soon as no later
+  // node reads it: the model's weights are then held once, packed, even while preparing.
+  static Result<std::unique_ptr<Plan>> build(
+      const Graph& graph, const OpRegistry& registry, const SessionOptions& options,
+      const std::vector<TensorType>& input_types, const std::vector<Tensor>& known_inputs,
+      bool* needed_unknown_value = nullptr,
+      std::map<std::string, Tensor>* consumed_initializers = nullptr);
 
   // `inputs` follows graph.inputs and must match the types the plan was built for. With
   // `profile`, each step's wall time is recorded there.

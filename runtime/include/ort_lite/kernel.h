@@ -91,6 +91,10 @@ struct PreparedOp {
   bool kernel_sets_outputs = false;
   // LayoutClass::kNative ops: each output's layout (empty: all plain). `outputs` stay logical.
   std::vector<Layout> output_layouts;
+  // Constant inputs the kernel took (packed) at prepare and never reads at run time, such as a
+  // convolution's weights: the plan hands the kernel an empty tensor there, and frees the
+  // unpacked value once no other node reads it.
+  std::vector<size_t> inputs_taken_at_prepare;
 };
 
 using PrepareFn = Result<PreparedOp> (*)(const PrepareContext&);
