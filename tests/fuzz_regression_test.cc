@@ -62,6 +62,18 @@ TEST(FuzzRegression, GemmWithEmptyRowsRuns) {
   EXPECT_TRUE(status.ok()) << status.to_string();
 }
 
+// Found by fuzz_model: an empty initializer of shape [0, 2, 0, 0, 47, 68, ...] (rank 18) read
+// by an Add the plan ran channels-last. Its layout reorder planned strides from the huge other
+// dims (UBSan: signed overflow); an empty tensor now changes layout as a relabel.
+TEST(FuzzRegression, ReorderOfAnEmptyTensorWithHugeDims) {
+  const Status status = fuzz::load_and_run_model_bytes(
+      read_bytes(kRegressions / "reorder_of_empty_tensor_with_huge_dims.onnx"));
+  // The model is invalid further on (a Conv without W): the Add and Mul before it plan.
+  EXPECT_EQ(status.code(), StatusCode::kInvalidModel) << status.to_string();
+  EXPECT_NE(status.message().find("Conv 'Conv#2': takes inputs X, W"), std::string::npos)
+      << status.message();
+}
+
 // Found by fuzz_model: a Tile whose repeats hold a 0 beside values near 2^38 and 2^56. The
 // output is empty (so allowed), but planning its copy multiplied the huge strides (UBSan:
 // signed overflow). An empty copy now plans nothing.

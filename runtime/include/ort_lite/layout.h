@@ -25,7 +25,8 @@ Shape logical_shape(const Shape& physical, Layout layout);
 size_t physical_axis(size_t axis, size_t rank, Layout layout);
 // The logical axis at physical position `position` (the inverse).
 size_t logical_axis(size_t position, size_t rank, Layout layout);
-// True when plain and channels-last bytes are the same (dim 1 is 1, or every dim after it is):
+// True when plain and channels-last bytes are the same (dim 1 is 1, or every dim after it is,
+// or the tensor is empty):
 // switching such a tensor's layout is a relabel, not a copy.
 bool same_bytes_in_both_layouts(const Shape& logical);
 
