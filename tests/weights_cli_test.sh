@@ -77,7 +77,8 @@ run_case graft_names_a_missing_node 1 "err:no node named 'nope'" -- \
   "$WEIGHTS" graft "$W/keras_deconv_same.onnx" --node nope --weight "$TMP/kernel.npy" \
   --from keras -o "$TMP/bad.onnx"
 
-run_case explain_same_upper_with_dot 0 "out:pads 0 + 1" "out:padding='same'" "out:wrote $TMP/g.dot" -- \
+run_case explain_same_upper_with_dot 0 "out:pads 0 + 1" "out:padding='same'" "out:wrote $TMP/g.dot" \
+  "out:attributes: auto_pad=SAME_UPPER output_shape=[10, 10] strides=[2, 2]" -- \
   "$WEIGHTS" explain "$W/conv_same_upper.onnx" --dot "$TMP/g.dot"
 run_case dot_file_has_the_shapes 0 "out:[1, 2, 10, 10]" "out:digraph model" -- cat "$TMP/g.dot"
 run_case explain_depthwise 0 "out:(depthwise)" "out:keras/tf      [3, 3, 8, 1] (kH, kW, C, mult)" \

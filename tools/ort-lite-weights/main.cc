@@ -356,6 +356,21 @@ std::string keras_layer(const conv::ConvProblem& p, const Layer& layer) {
   return text;
 }
 
+// The node's attributes as the model gives them: "auto_pad=SAME_UPPER strides=[2, 2]".
+std::string attributes_text(const Node& node) {
+  std::vector<std::string> parts;
+  for (const auto& [name, value] : node.attributes) {
+    if (const auto* i = std::get_if<int64_t>(&value)) {
+      parts.push_back(fmt::format("{}={}", name, *i));
+    } else if (const auto* s = std::get_if<std::string>(&value)) {
+      parts.push_back(fmt::format("{}={}", name, *s));
+    } else if (const auto* ints = std::get_if<std::vector<int64_t>>(&value)) {
+      parts.push_back(fmt::format("{}=[{}]", name, fmt::join(*ints, ", ")));
+    }
+  }
+  return parts.empty() ? "(none)" : fmt::format("{}", fmt::join(parts, " "));
+}
+
 struct ExplainArgs {
   std::string model, dot;
   std::vector<std::string> shapes;
@@ -449,6 +464,7 @@ Status run_explain(const ExplainArgs& a) {
     fmt::print("{}: X {} -> Y {}, groups {}{}\n", node.label(), shape_to_string(p->input_shape()),
                shape_to_string(p->output_shape()), p->groups,
                layer.kind == LayerKind::kDepthwise ? " (depthwise)" : "");
+    fmt::print("  attributes: {}\n", attributes_text(node));
     fmt::print("  weight '{}' {}\n", node.inputs[1], shape_to_string(p->weight_shape()));
     for (Convention c :
          {Convention::kOnnx, Convention::kKeras, Convention::kTfLite, Convention::kCanonical}) {
