@@ -315,6 +315,20 @@ TEST(EmptyTensors, OpsOnAnEmptyTensorWithHugeDims) {
                       {kHuge, 0, 4});
 }
 
+// Fuzz finding (the Pad regressions in tests/fuzz/regressions): ops that plan per output index
+// must not build those plans for an empty output, however large its other dims. Resize to an
+// empty output beside an axis of 2^62 used to build 2^62 taps at load.
+TEST(EmptyTensors, ResizeToAnEmptyOutputBesideAHugeAxis) {
+  using testing_util::initializer;
+  const Tensor x = Tensor::from_floats({1, 1, 2, 2}, std::vector<float>{1, 2, 3, 4});
+  for (const char* mode : {"nearest", "linear", "cubic"}) {
+    expect_empty_output({"Resize",
+                         {fed(x), std::nullopt, std::nullopt, initializer(i64s({0, 1, kHuge, 2}))},
+                         {{"mode", std::string(mode)}}},
+                        {0, 1, kHuge, 2});
+  }
+}
+
 // Fuzz finding: oneDNN 2.6 divides by zero (SIGFPE) choosing a matmul for an empty dim. Empty
 // MatMul/Gemm problems now stay with our loop: M or N empty gives an empty output, K empty
 // gives zeros (Gemm: plus beta * C), on both backends.

@@ -278,17 +278,23 @@ Result<ResizePlan> resolve(const OpInputs& in, const TensorType& x, const Resize
   plan.mode = r.interpolation.mode;
   plan.extrapolation_value = r.extrapolation_value;
   for (const AxisResize& g : geometry) plan.out_shape.push_back(g.out);
-  if (!checked_element_count(plan.out_shape).ok()) {
-    return in.error(StatusCode::kInvalidArgument,
-                    fmt::format("the output shape {} (X {}) has too many elements",
-                                shape_to_string(plan.out_shape), shape_to_string(shape)));
+  // The output must fit before any taps are built: they cost memory per output index.
+  if (Status fits = check_output_fits({x.dtype, plan.out_shape}, in.context().options);
+      !fits.ok()) {
+    return fits.with_context(in.node().label());
   }
   std::vector<bool> listed(static_cast<size_t>(rank), false);
   for (int64_t a : axes) listed[static_cast<size_t>(a)] = true;
+  const bool empty_output = element_count(plan.out_shape) == 0;
   for (int64_t a = 0; a < rank; ++a) {
     const AxisResize& g = geometry[static_cast<size_t>(a)];
-    plan.axes.push_back(listed[static_cast<size_t>(a)] ? axis_taps(r.interpolation, g)
-                                                       : identity_taps(g.in));
+    // An empty output reads nothing: no taps, which a huge axis beside a 0 would make huge.
+    if (empty_output) {
+      plan.axes.emplace_back();
+    } else {
+      plan.axes.push_back(listed[static_cast<size_t>(a)] ? axis_taps(r.interpolation, g)
+                                                         : identity_taps(g.in));
+    }
   }
   return plan;
 }

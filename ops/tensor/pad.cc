@@ -14,8 +14,10 @@
 //   `value`, `mode`. Opset 11+: inputs `pads` (int64, known at prepare time) and
 //   `constant_value` (optional scalar of X's type, read at run time), attribute `mode`; opset
 //   18+ adds the optional input `axes` (which axes `pads` lists, default all).
-// Implementation: per axis, a table from output index to input index (-1: the constant), built
-// at prepare; run walks the output rows and looks up each element.
+// Implementation: run walks the output rows; each row's source row comes from the outer axes'
+// indices, and its interior is one memcpy. Source indices are computed, not tabled: a table per
+// axis would cost memory in proportion to the output's dims, which a tiny hostile model can make
+// huge before the output's own size is checked.
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -57,8 +59,10 @@ int64_t source_index(int64_t o, int64_t begin, int64_t d, PadMode mode) {
 struct PadPlan {
   size_t element_size = 0;
   Shape out_shape;
+  Shape in_shape;
   std::vector<int64_t> in_strides;
-  std::vector<std::vector<int64_t>> source;  // per axis: output index -> input index or -1
+  std::vector<int64_t> begin;  // per axis: the pad before (negative: elements removed)
+  PadMode mode = PadMode::kConstant;
   // On the last axis, output [interior_begin, interior_end) reads input from interior_begin -
   // last_pad_begin on, contiguously: one memcpy per row.
   int64_t interior_begin = 0;
@@ -77,7 +81,6 @@ void PadPlan::run(const std::byte* src, std::byte* dst, const std::byte* value) 
     std::memcpy(dst, src, element_size);
     return;
   }
-  const std::vector<int64_t>& last = source.back();
   const int64_t row_length = out_shape.back();
   const auto es = static_cast<int64_t>(element_size);
   const int64_t rows = total / row_length;
@@ -88,7 +91,7 @@ void PadPlan::run(const std::byte* src, std::byte* dst, const std::byte* value) 
     bool outside = false;
     int64_t rest = row;
     for (size_t a = rank - 1; a-- > 0;) {
-      const int64_t i = source[a][static_cast<size_t>(rest % out_shape[a])];
+      const int64_t i = source_index(rest % out_shape[a], begin[a], in_shape[a], mode);
       rest /= out_shape[a];
       outside = outside || i < 0;
       offset += i * in_strides[a];
@@ -104,7 +107,7 @@ void PadPlan::run(const std::byte* src, std::byte* dst, const std::byte* value) 
         o = copy_end - 1;
         continue;
       }
-      const int64_t i = outside ? -1 : last[static_cast<size_t>(o)];
+      const int64_t i = outside ? -1 : source_index(o, begin[rank - 1], in_shape[rank - 1], mode);
       std::memcpy(out + o * es, i < 0 ? value : src_row + i * es, element_size);
     }
   }
@@ -205,8 +208,9 @@ Result<PreparedOp> prepare_pad(const PrepareContext& context) {
     }
     y.shape.push_back(dim);
   }
-  auto total = checked_element_count(y.shape);
-  if (!total.ok()) return total.status().with_context(context.node.label());
+  if (Status fits = check_output_fits(y, context.options); !fits.ok()) {
+    return fits.with_context(context.node.label());
+  }
 
   // X's bytes as they arrive (LayoutClass::kNative): Y keeps X's layout.
   const Layout layout = context.inputs[0].layout;
@@ -226,21 +230,15 @@ Result<PreparedOp> prepare_pad(const PrepareContext& context) {
   }
   plan.element_size = dtype_size(x.dtype);
   plan.out_shape = y_bytes;
+  plan.in_shape = x_bytes;
   plan.in_strides = contiguous_strides(x_bytes);
-  // No tables for an empty output: a huge pad on one axis may hide behind a 0 on another.
-  if (*total > 0) {
-    for (size_t a = 0; a < x_bytes.size(); ++a) {
-      std::vector<int64_t>& table = plan.source.emplace_back(static_cast<size_t>(y_bytes[a]));
-      for (int64_t o = 0; o < y_bytes[a]; ++o) {
-        table[static_cast<size_t>(o)] = source_index(o, begin_bytes[a], x_bytes[a], mode);
-      }
-    }
-    if (!x_bytes.empty()) {
-      const int64_t pad = begin_bytes.back();
-      plan.last_pad_begin = pad;
-      plan.interior_begin = std::clamp<int64_t>(pad, 0, y_bytes.back());
-      plan.interior_end = std::clamp<int64_t>(pad + x_bytes.back(), 0, y_bytes.back());
-    }
+  plan.begin = begin_bytes;
+  plan.mode = mode;
+  if (!x_bytes.empty()) {
+    const int64_t pad = begin_bytes.back();
+    plan.last_pad_begin = pad;
+    plan.interior_begin = std::clamp<int64_t>(pad, 0, y_bytes.back());
+    plan.interior_end = std::clamp<int64_t>(pad + x_bytes.back(), 0, y_bytes.back());
   }
   const char* name = layout == Layout::kChannelsLast ? "pad (channels-last)" : "pad";
   PreparedOp op = make_prepared({y}, name, [plan = std::move(plan)](KernelArgs args) -> Status {
