@@ -5,8 +5,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <string>
@@ -169,6 +171,45 @@ TEST(Broadcast, WhereBroadcastsAllThreeInputs) {
       for (int w = 0; w < 4; ++w)
         expected.push_back(c != 1 ? x[(n * 3 + c) * 4 + w] : y[n * 4 + w]);
   expect_floats(out, expected);
+}
+
+// int32 Add (our loop, never oneDNN's) over shapes whose dims alternate between the operands, so
+// that nothing merges: small outputs take the serial walk, large ones the parallel one, and more
+// than 8 outer dims the serial walk's fallback. Checked against index arithmetic.
+TEST(Broadcast, EveryWalkMatchesIndexArithmetic) {
+  auto element_count = [](const Shape& shape) {
+    return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
+  };
+  const std::vector<std::pair<Shape, Shape>> cases = {
+      {{2, 3, 1, 5, 1, 7}, {1, 3, 4, 1, 6, 1}},                                // 5,040: serial
+      {{4, 1, 64, 1, 33}, {1, 7, 1, 9, 1}},                                    // 532,224: parallel
+      {{2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 3}, {1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1}},  // 10 outer dims
+  };
+  for (const auto& [a_shape, b_shape] : cases) {
+    Shape out(a_shape.size());
+    for (size_t d = 0; d < out.size(); ++d) out[d] = std::max(a_shape[d], b_shape[d]);
+    std::vector<int32_t> a(static_cast<size_t>(element_count(a_shape)));
+    std::vector<int32_t> b(static_cast<size_t>(element_count(b_shape)));
+    for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<int32_t>(i * 7 + 1);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<int32_t>(i * 1000003);
+    Tensor y = run_ok({"Add", {{make<int32_t>(a_shape, a)}, {make<int32_t>(b_shape, b)}}});
+    ASSERT_EQ(y.shape(), out);
+    const auto got = y.values<int32_t>();
+    for (int64_t i = 0; i < element_count(out); ++i) {
+      int64_t rest = i, a_offset = 0, b_offset = 0, a_stride = 1, b_stride = 1;
+      for (size_t d = out.size(); d-- > 0;) {
+        const int64_t index = rest % out[d];
+        rest /= out[d];
+        if (a_shape[d] != 1) a_offset += index * a_stride;
+        if (b_shape[d] != 1) b_offset += index * b_stride;
+        a_stride *= a_shape[d];
+        b_stride *= b_shape[d];
+      }
+      ASSERT_EQ(got[static_cast<size_t>(i)],
+                a[static_cast<size_t>(a_offset)] + b[static_cast<size_t>(b_offset)])
+          << shape_to_string(out) << " at " << i;
+    }
+  }
 }
 
 TEST(Broadcast, ScalarsOnEitherSideAndBoth) {

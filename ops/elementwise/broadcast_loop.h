@@ -20,6 +20,8 @@ namespace ort_lite::elementwise {
 class BroadcastLoop {
  public:
   static constexpr size_t kMaxOperands = 3;
+  // Merged outer dims the serial walk steps through (more take the parallel path's way).
+  static constexpr size_t kMaxOdometerDims = 8;
   using Offsets = std::array<int64_t, kMaxOperands>;
 
   BroadcastLoop() = default;
@@ -41,6 +43,24 @@ class BroadcastLoop {
     const int64_t n = dims_.back();
     int64_t rows = 1;
     for (size_t d = 0; d + 1 < dims_.size(); ++d) rows *= dims_[d];
+    if (rows * n < kParallelElements && dims_.size() <= kMaxOdometerDims + 1) {
+      // Small outputs (a PRelu of 2,304 values: 144 rows of 16) run on the calling thread,
+      // the operand offsets stepped row to row like an odometer: no parallel region, and no
+      // division per row, which cost more than the row itself.
+      std::array<int64_t, kMaxOdometerDims> index{};
+      Offsets offsets{};
+      const size_t outer = dims_.size() - 1;
+      for (int64_t row = 0; row < rows; ++row) {
+        fn(row * n, offsets, n);
+        for (size_t d = outer; d-- > 0;) {
+          for (size_t k = 0; k < kMaxOperands; ++k) offsets[k] += strides_[k][d];
+          if (++index[d] < dims_[d]) break;
+          for (size_t k = 0; k < kMaxOperands; ++k) offsets[k] -= dims_[d] * strides_[k][d];
+          index[d] = 0;
+        }
+      }
+      return;
+    }
     const int64_t segments_per_row = (n + kSegment - 1) / kSegment;
     const int64_t tasks = rows * segments_per_row;
 #pragma omp parallel for schedule(static) if (rows * n >= kParallelElements)
