@@ -448,20 +448,30 @@ Result<ResizedWeights> resize_channels(const Tensor& weight, const std::optional
     r.bias = bias;
   }
   const int64_t factor = how == ChannelResize::kReplicate ? count / current : 1;
+  // "output 3" or "outputs 3..5", and the verb that goes with it.
+  auto channels = [](const char* noun, int64_t first, int64_t last) {
+    return first == last ? fmt::format("{} {}", noun, first)
+                         : fmt::format("{}s {}..{}", noun, first, last);
+  };
+  auto is = [](int64_t first, int64_t last) { return first == last ? "is" : "are"; };
   switch (how) {
     case ChannelResize::kTruncate:
-      r.effect = outputs ? fmt::format("outputs 0..{} are unchanged; the other {} are gone",
-                                       count - 1, current - count)
-                         : fmt::format(
-                               "inputs {}..{} no longer contribute: the outputs change "
-                               "unless those inputs are zero",
-                               count, current - 1);
+      r.effect = outputs
+                     ? fmt::format("{} {} unchanged; {} {} gone", channels("output", 0, count - 1),
+                                   is(0, count - 1), channels("output", count, current - 1),
+                                   is(count, current - 1))
+                     : fmt::format("{} {} no longer read: the outputs change unless {} zeros",
+                                   channels("input", count, current - 1), is(count, current - 1),
+                                   count == current - 1 ? "it carries" : "they carry");
       break;
     case ChannelResize::kZeroPad:
-      r.effect = outputs ? fmt::format("outputs 0..{} are unchanged; outputs {}..{} are 0",
-                                       current - 1, current, count - 1)
-                         : fmt::format("the outputs are unchanged whatever inputs {}..{} carry",
-                                       current, count - 1);
+      r.effect = outputs
+                     ? fmt::format("{} {} unchanged; {} {} 0", channels("output", 0, current - 1),
+                                   is(0, current - 1), channels("output", current, count - 1),
+                                   is(current, count - 1))
+                     : fmt::format("the outputs are unchanged whatever the new {} {}",
+                                   channels("input", current, count - 1),
+                                   current == count - 1 ? "carries" : "carry");
       break;
     case ChannelResize::kReplicate:
       r.effect = outputs ? fmt::format("output n is a copy of output n % {} ({} copies of each)",
