@@ -312,6 +312,44 @@ TEST(Rewrites, FusesBatchNormThenReluWhereNoConvTakesIt) {
   EXPECT_EQ(v[1], 0.0f);
 }
 
+// PRelu with a constant slope per output channel ([M, 1, 1], [1, M, 1, 1]) or of one value,
+// after a Conv, a ConvTranspose (every algorithm) and a residual Add; slopes of both signs. A
+// slope along another axis is not per channel: that PRelu stays a node.
+TEST(Rewrites, FusesPReluWithAConstantSlopePerChannelOrOfOneValue) {
+  Builder b({2, 3, 6, 6});
+  Tensor per_channel = random({4, 1, 1}, 20, -2, 2);
+  const std::string y =
+      b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 21))}, {{"pads", Ints{1, 1, 1, 1}}});
+  const std::string a = b.node("PRelu", {y, b.constant(per_channel)});
+  const std::string z = b.node("ConvTranspose", {a, b.constant(random({4, 2, 3, 3}, 22))},
+                               {{"strides", Ints{2, 2}}, {"group", int64_t{2}}});
+  const std::string c =
+      b.node("PRelu", {z, b.constant(Tensor::from_floats({1}, std::vector<float>{-0.5f}))});
+  const std::string r = b.node("Conv", {c, b.constant(random({4, 4, 1, 1}, 23))});
+  const std::string sum = b.node("Add", {r, c});
+  const std::string d = b.node("PRelu", {sum, b.constant(random({1, 4, 1, 1}, 24, -1, 1))});
+  const std::string e = b.node("Conv", {d, b.constant(random({4, 4, 1, 1}, 25))});
+  b.output(b.node("PRelu", {e, b.constant(random({1, 1, 13}, 26))}));  // along W
+  const auto counts_fused = counts(b.g);
+  EXPECT_EQ(counts_fused.activations_fused, 3);
+  EXPECT_EQ(counts_fused.residual_adds_fused, 1);
+  expect_same_values(b.g, {2, 3, 6, 6});
+  const Tensor x = random({2, 3, 6, 6}, 27);
+  SessionOptions reference;
+  reference.backend = Backend::kReference;
+  const Tensor expected = run(b.g, x, reference);
+  for (DeconvAlgorithm algorithm :
+       {DeconvAlgorithm::kPrimitive, DeconvAlgorithm::kSubPixel, DeconvAlgorithm::kGemmCol2Im}) {
+    for (bool channels_last : {true, false}) {
+      SessionOptions options;
+      options.deconv_algorithm = algorithm;
+      options.optimizations.channels_last = channels_last;
+      EXPECT_EQ(testing_util::compare(run(b.g, x, options), expected, 1e-4, 1e-5), "")
+          << deconv_algorithm_name(algorithm) << (channels_last ? " channels-last" : " plain");
+    }
+  }
+}
+
 TEST(Rewrites, EachSwitchTurnsItsRewriteOff) {
   Builder b({1, 3, 6, 6});
   const std::string y = b.node("Conv", {"X", b.constant(random({4, 3, 3, 3}, 15))});

@@ -22,7 +22,7 @@ Result<ConvAttributes> parse_conv_attributes(const Node& node) {
   if (node.domain == kOrtLiteDomain) {
     // A fused node of ort-lite's rewrites (conv_fusion.h).
     known.insert(known.end(), {"activation", "activation_alpha", "activation_beta",
-                               "activation_approximate", "residual"});
+                               "activation_approximate", "activation_slope", "residual"});
   }
   ORTL_RETURN_IF_ERROR(reader.check_known(known));
 

@@ -91,6 +91,7 @@ void write_activation(const Activation& activation, Node& node) {
   if (!activation.approximate.empty()) {
     node.attributes["activation_approximate"] = activation.approximate;
   }
+  if (!activation.slope.empty()) node.attributes["activation_slope"] = activation.slope;
 }
 
 Result<ConvFusion> parse_conv_fusion(const Node& node) {
@@ -108,7 +109,18 @@ Result<ConvFusion> parse_conv_fusion(const Node& node) {
     ORTL_ASSIGN_OR_RETURN(a.alpha, reader.get_float("activation_alpha", 0));
     ORTL_ASSIGN_OR_RETURN(a.beta, reader.get_float("activation_beta", 0));
     ORTL_ASSIGN_OR_RETURN(a.approximate, reader.get_string("activation_approximate", ""));
-    const bool known = a.op_type == "Clip" || a.op_type == "SiLU" ||
+    if (a.op_type == "PRelu") {
+      auto slope = node.attributes.find("activation_slope");
+      const auto* values = slope == node.attributes.end()
+                               ? nullptr
+                               : std::get_if<std::vector<float>>(&slope->second);
+      if (!values || values->empty()) {
+        return reader.error(StatusCode::kInvalidModel, "activation_slope",
+                            "a fused PRelu needs its slope: one value or one per output channel");
+      }
+      a.slope = *values;
+    }
+    const bool known = a.op_type == "Clip" || a.op_type == "SiLU" || a.op_type == "PRelu" ||
                        std::any_of(std::begin(kFusable), std::end(kFusable),
                                    [&](const Fusable& f) { return a.op_type == f.op_type; });
     if (!known) {

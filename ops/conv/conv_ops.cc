@@ -163,6 +163,10 @@ class CompositeFusionKernel final : public Kernel {
       ORTL_RETURN_IF_ERROR(add_->run(operands, std::span<Tensor>(&sum, 1), {}));
       y = sum;
     }
+    if (!prelu_slope_.empty()) {
+      const Tensor operands[] = {y, prelu_slope_};
+      return activation_->run(operands, outputs.first(1), {});
+    }
     if (silu_multiply_) {
       // SiLU: y * Sigmoid(y), as the two nodes it was folded from.
       Tensor sigmoid(y.dtype(), y.shape());
@@ -178,6 +182,7 @@ class CompositeFusionKernel final : public Kernel {
 
  private:
   std::unique_ptr<Kernel> conv_, add_, activation_, silu_multiply_;
+  Tensor prelu_slope_;  // PRelu's second input
   std::string implementation_;
 };
 
@@ -270,6 +275,21 @@ Result<std::unique_ptr<Kernel>> CompositeFusionKernel::create(std::unique_ptr<Ke
     kernel->activation_ = std::move(s.kernel);
     kernel->silu_multiply_ = std::move(m.kernel);
     kernel->implementation_ += " + SiLU";
+  } else if (r.fusion.prelu()) {
+    // The slope as PRelu's second input, shaped to broadcast along the channels as the tensors
+    // lie: (M) channels-last, (M, 1, ..) plain, (1) for one value.
+    const std::vector<float>& slope = r.fusion.activation->slope;
+    Shape slope_shape{static_cast<int64_t>(slope.size())};
+    if (slope.size() > 1 && layout == Layout::kPlain) slope_shape.resize(sum.shape.size() - 1, 1);
+    kernel->prelu_slope_ = Tensor::from_floats(slope_shape, slope);
+    Node prelu = activation_node(*r.fusion.activation);
+    prelu.inputs = {"x", "slope"};
+    const PrepareInput x{true, sum, nullptr, layout},
+        s{true, {DType::kFloat32, slope_shape}, &kernel->prelu_slope_, Layout::kPlain};
+    PrepareContext prelu_context{prelu, {x, s}, context.options, nullptr};
+    ORTL_ASSIGN_OR_RETURN(PreparedOp prepared, elementwise::prepare_prelu(prelu_context));
+    kernel->activation_ = std::move(prepared.kernel);
+    kernel->implementation_ += " + PRelu";
   } else if (r.fusion.activation) {
     const Node node = activation_node(*r.fusion.activation);
     PrepareFn prepare = activation_prepare(node.op_type);

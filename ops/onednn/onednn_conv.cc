@@ -163,7 +163,10 @@ Result<std::unique_ptr<Kernel>> OneDnnConvKernel::create(const ConvProblem& prob
   if (!made.ok()) return made.status();
   kernel->algorithm_ = std::move(made).value();
   if (fusion.any() && !kernel->algorithm_->fused_post_ops()) {
-    ORTL_ASSIGN_OR_RETURN(kernel->post_ops_, PostOpsPass::create(fusion, element_count(out)));
+    // The pass runs on the node's output: plain when it was reordered out here.
+    ORTL_ASSIGN_OR_RETURN(
+        kernel->post_ops_,
+        PostOpsPass::create(fusion, out, /*channels_last=*/!kernel->reorder_dst_));
   }
 
   ScratchLayout layout_of_scratch;

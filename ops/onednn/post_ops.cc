@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "onednn/onednn_common.h"
+#include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::onednn {
 
@@ -50,13 +51,19 @@ dnnl::post_ops make_post_ops(const conv::ConvFusion& fusion) {
 }
 
 Result<std::unique_ptr<PostOpsPass>> PostOpsPass::create(const conv::ConvFusion& fusion,
-                                                         int64_t elements) {
+                                                         const Shape& shape, bool channels_last) {
   auto pass_ptr = std::make_unique<PostOpsPass>();
   PostOpsPass& pass = *pass_ptr;
+  pass.elements_ = element_count(shape);
+  pass.channels_ = shape.size() > 1 ? shape[1] : 1;
+  pass.spatial_ =
+      pass.channels_ > 0 ? pass.elements_ / std::max<int64_t>(1, shape[0]) / pass.channels_ : 0;
+  pass.channels_last_ = channels_last;
+  if (fusion.prelu()) pass.prelu_slope_ = fusion.activation->slope;
   try {
     auto& engine = cpu_engine();
-    pass.md_ =
-        dnnl::memory::desc({elements}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
+    pass.md_ = dnnl::memory::desc({pass.elements_}, dnnl::memory::data_type::f32,
+                                  dnnl::memory::format_tag::a);
     std::vector<EltwiseStep> steps;
     if (fusion.activation) steps = eltwise_steps(*fusion.activation);
     if (fusion.residual) {
@@ -85,16 +92,40 @@ Result<std::unique_ptr<PostOpsPass>> PostOpsPass::create(const conv::ConvFusion&
 }
 
 void PostOpsPass::run(float* y, const float* residual, dnnl::stream& stream) const {
-  auto& engine = cpu_engine();
-  dnnl::memory dst(md_, engine, y);
-  if (residual_) {
-    dnnl::memory other(md_, engine, const_cast<float*>(residual));
-    binary_.execute(stream, {{DNNL_ARG_SRC_0, dst}, {DNNL_ARG_SRC_1, other}, {DNNL_ARG_DST, dst}});
+  if (residual_ || !eltwise_.empty()) {
+    auto& engine = cpu_engine();
+    dnnl::memory dst(md_, engine, y);
+    if (residual_) {
+      dnnl::memory other(md_, engine, const_cast<float*>(residual));
+      binary_.execute(stream,
+                      {{DNNL_ARG_SRC_0, dst}, {DNNL_ARG_SRC_1, other}, {DNNL_ARG_DST, dst}});
+    }
+    for (const dnnl::primitive& step : eltwise_) {
+      step.execute(stream, {{DNNL_ARG_SRC, dst}, {DNNL_ARG_DST, dst}});
+    }
+    stream.wait();
   }
-  for (const dnnl::primitive& step : eltwise_) {
-    step.execute(stream, {{DNNL_ARG_SRC, dst}, {DNNL_ARG_DST, dst}});
+  if (!prelu_slope_.empty()) apply_prelu(y);
+}
+
+// PRelu as ONNX writes it: y < 0 ? y * slope : y, the slope by channel (the last axis
+// channels-last; axis 1 plain).
+void PostOpsPass::apply_prelu(float* y) const {
+  constexpr int64_t kParallelElements = 65536;
+  const float* slope = prelu_slope_.data();
+  const bool per_channel = prelu_slope_.size() > 1;
+  const int64_t row = per_channel && channels_last_ ? channels_ : per_channel ? spatial_ : 1;
+  const int64_t rows = row > 0 ? elements_ / row : 0;
+#pragma omp parallel for schedule(static) if (elements_ >= kParallelElements)
+  for (int64_t r = 0; r < rows; ++r) {
+    float* v = y + r * row;
+    if (per_channel && channels_last_) {
+      for (int64_t c = 0; c < row; ++c) v[c] = v[c] < 0 ? v[c] * slope[c] : v[c];
+    } else {
+      const float s = per_channel ? slope[r % channels_] : slope[0];
+      for (int64_t i = 0; i < row; ++i) v[i] = v[i] < 0 ? v[i] * s : v[i];
+    }
   }
-  stream.wait();
 }
 
 }  // namespace ort_lite::onednn

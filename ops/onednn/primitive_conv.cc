@@ -112,8 +112,10 @@ Result<std::unique_ptr<ChannelsLastConv>> PrimitiveConv::create(const ConvProble
 
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);  // per-run scratch: thread safety
-  // Post-ops act on what the primitive writes: only when that is the whole output.
-  conv->fused_ = fusion.any() && !conv->embedded_;
+  // Post-ops act on what the primitive writes: only when that is the whole output. Not PRelu:
+  // oneDNN 2.6 takes its prelu post-op only in the reference convolution (ref:any), so the
+  // caller's pass computes it.
+  conv->fused_ = fusion.any() && !conv->embedded_ && !fusion.prelu();
   conv->residual_ = conv->fused_ && fusion.residual;
   if (conv->fused_) attr.set_post_ops(make_post_ops(fusion));
   std::string impl_name;

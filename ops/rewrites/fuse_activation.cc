@@ -1,10 +1,12 @@
 // fuse_activation: Conv (plain, folded or with a fused residual) -> one activation becomes a
 // fused node computing it after the convolution (and the residual). Clip from opset 11 takes
-// its bounds as inputs: fused when they are constants (or omitted).
+// its bounds as inputs: fused when they are constants (or omitted); PRelu its slope: fused when
+// it is a constant of one value or one per output channel.
 #include <limits>
 
 #include <set>
 
+#include "ort_lite/ops/attributes.h"
 #include "rewrites/graph_index.h"
 #include "rewrites/rewrites.h"
 
@@ -18,8 +20,8 @@ std::optional<conv::Activation> clip_with_constant_bounds(const Graph& graph, co
       !node.attributes.empty() || node.inputs.empty() || node.inputs.size() > 3) {
     return std::nullopt;
   }
-  conv::Activation a{"Clip", -std::numeric_limits<float>::max(), std::numeric_limits<float>::max(),
-                     ""};
+  conv::Activation a{
+      "Clip", -std::numeric_limits<float>::max(), std::numeric_limits<float>::max(), "", {}};
   for (size_t i = 1; i < node.inputs.size(); ++i) {
     if (node.inputs[i].empty()) continue;
     const Tensor* bound = initializer(graph, node.inputs[i]);
@@ -29,6 +31,34 @@ std::optional<conv::Activation> clip_with_constant_bounds(const Graph& graph, co
     (i == 1 ? a.alpha : a.beta) = bound->data<float>()[0];
   }
   return a;
+}
+
+// PRelu (opset 7+) after a conv, with a float32 constant slope of one value or one per output
+// channel: a shape that broadcasts to the conv's output (N, M, spatial..) only along axis 1,
+// as PyTorch exports nn.PReLU ([M, 1, 1] or [1]). The conv's output channels come from its
+// constant weight (Conv: W[0]; ConvTranspose: W[1] * group).
+std::optional<conv::Activation> prelu_with_constant_slope(const Graph& graph, const Node& prelu,
+                                                          const Node& conv) {
+  if (!prelu.domain.empty() || prelu.op_type != "PRelu" || prelu.opset < 7 ||
+      prelu.inputs.size() != 2 || prelu.outputs.size() != 1 || !prelu.attributes.empty()) {
+    return std::nullopt;
+  }
+  const Tensor* slope = initializer(graph, prelu.inputs[1]);
+  const Tensor* w = conv.inputs.size() > 1 ? initializer(graph, conv.inputs[1]) : nullptr;
+  if (!slope || !w || slope->dtype() != DType::kFloat32 || w->shape().size() < 3) {
+    return std::nullopt;
+  }
+  const Shape& s = slope->shape();
+  const size_t rank = w->shape().size();  // the conv output's rank
+  auto group = AttributeReader(conv).get_int("group", 1);
+  if (!group.ok() || s.size() > rank) return std::nullopt;
+  const int64_t channels = conv.op_type == "Conv" ? w->shape()[0] : w->shape()[1] * *group;
+  for (size_t j = 0; j < s.size(); ++j) {
+    const size_t axis = rank - s.size() + j;
+    if (s[j] != 1 && !(axis == 1 && s[j] == channels)) return std::nullopt;
+  }
+  const auto values = slope->values<float>();
+  return conv::Activation{"PRelu", 0, 0, "", {values.begin(), values.end()}};
 }
 
 // SiLU written out, as PyTorch exports nn.SiLU and EfficientNet's swish: Mul(a, Sigmoid(a)).
@@ -78,11 +108,14 @@ int fuse_activation(Graph& graph) {
         changed = true;
         continue;
       }
-      if (!activation) continue;
+      if (!activation && node.op_type != "PRelu") continue;
+      if (node.inputs.empty()) continue;
       const auto i = index.producer(node.inputs[0]);
       if (!i || !index.foldable(node.inputs[0])) continue;
       const Node& conv = graph.nodes[*i];
       if (!is_conv(conv) || fusion_of(conv).activation) continue;
+      if (!activation) activation = prelu_with_constant_slope(graph, node, conv);
+      if (!activation) continue;
       Node fused = conv;
       make_fused(fused, node.op_type, graph);
       conv::write_activation(*activation, fused);
