@@ -50,6 +50,22 @@ TEST(Layouts, EagerChannelsLastReachesTheChannelsLastKernels) {
   EXPECT_EQ(plain.size(), 1u);
 }
 
+// ESPCN's sub-pixel shuffle: DepthToSpace reads a channels-last value where it lies and writes
+// channels-last (its values are the conformance suite's, run with the eager hook).
+TEST(Layouts, DepthToSpaceKeepsChannelsLast) {
+  SessionOptions eager;
+  eager.optimizations.eager_channels_last = true;
+  const OneNode shuffle{"DepthToSpace",
+                        {fed(image({1, 8, 3, 5}))},
+                        {{"blocksize", int64_t{2}}, {"mode", std::string("CRD")}}};
+  const auto report = report_of(shuffle, eager);
+  EXPECT_EQ(testing_util::implementation_of(report, "DepthToSpace 'n'"),
+            "depth to space (CRD, channels-last)");
+  int reorders = 0;
+  for (const NodeReport& node : report) reorders += node.node.rfind("Reorder", 0) == 0;
+  EXPECT_EQ(reorders, 2);  // the input in, the output out: none around the op
+}
+
 TEST(Layouts, ElementwiseOpsKeepChannelsLastAndOnlyTheEdgesReorder) {
   SessionOptions eager;
   eager.optimizations.eager_channels_last = true;

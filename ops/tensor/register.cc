@@ -34,9 +34,9 @@ void register_tensor_ops(OpRegistry& registry) {
   registry.add(OpDefinition{conv::kOrtLiteDomain, "ChannelShuffle", 1, 1, prepare_channel_shuffle,
                             prepare_channel_shuffle});
 
-  // Transpose, Slice and Pad read channels-last bytes as they are (Transpose also relabels
-  // tf2onnx's NHWC pairs).
-  for (const char* op : {"Transpose", "Slice", "Pad"}) {
+  // Transpose, Slice, Pad and DepthToSpace read channels-last bytes as they are (Transpose also
+  // relabels tf2onnx's NHWC pairs).
+  for (const char* op : {"Transpose", "Slice", "Pad", "DepthToSpace"}) {
     registry.set_layout_class(op, [](const Node&) { return LayoutClass::kNative; });
   }
   // Concat and Split join and cut channels-last values along the axis's physical place;

@@ -125,15 +125,31 @@ Result<PreparedOp> prepare_depth_to_space(const PrepareContext& context) {
                                 p.c, shape_to_string(p.x.shape), p.b));
   }
   const int64_t b = p.b, c_out = p.c / (b * b);
-  const std::vector<int64_t> s = contiguous_strides(p.x.shape);  // N, C, H, W
-  // The output walked as (N, C', H, i, W, j); the input channel of (c', i, j) depends on mode.
-  const Shape walk = {p.n, c_out, p.h, b, p.w, b};
+  // X's N, C, H, W strides as its bytes lie (LayoutClass::kNative: ESPCN's sub-pixel shuffle
+  // reads the conv's channels-last output where it is).
+  const Layout layout = context.inputs[0].layout;
+  const std::vector<int64_t> physical = contiguous_strides(physical_shape(p.x.shape, layout));
+  auto stride = [&](size_t axis) { return physical[physical_axis(axis, 4, layout)]; };
+  const int64_t sc = stride(1);
+  // The input channel of (c', i, j): DCR (i*b + j) * C' + c', CRD c' * b^2 + i*b + j.
+  const int64_t s_i = mode == "DCR" ? b * c_out * sc : b * sc;
+  const int64_t s_j = mode == "DCR" ? c_out * sc : sc;
+  const int64_t s_c = mode == "DCR" ? sc : b * b * sc;
+  // Y in X's layout, walked in the order of its bytes: (N, C', H, i, W, j) plain,
+  // (N, H, i, W, j, C') channels-last.
+  const bool channels_last = layout == Layout::kChannelsLast;
+  const Shape walk =
+      channels_last ? Shape{p.n, p.h, b, p.w, b, c_out} : Shape{p.n, c_out, p.h, b, p.w, b};
   const std::vector<int64_t> src =
-      mode == "DCR" ? std::vector<int64_t>{s[0], s[1], s[2], b * c_out * s[1], s[3], c_out * s[1]}
-                    : std::vector<int64_t>{s[0], b * b * s[1], s[2], b * s[1], s[3], s[1]};
+      channels_last ? std::vector<int64_t>{stride(0), stride(2), s_i, stride(3), s_j, s_c}
+                    : std::vector<int64_t>{stride(0), s_c, stride(2), s_i, stride(3), s_j};
   StridedCopy copy(dtype_size(p.x.dtype), walk, src, contiguous_strides(walk));
-  return make_copy_op({p.x.dtype, {p.n, c_out, p.h * b, p.w * b}},
-                      fmt::format("depth to space ({})", mode), std::move(copy));
+  PreparedOp op = make_copy_op(
+      {p.x.dtype, {p.n, c_out, p.h * b, p.w * b}},
+      fmt::format("depth to space ({}{})", mode, channels_last ? ", channels-last" : ""),
+      std::move(copy));
+  op.output_layouts = {layout};
+  return op;
 }
 
 Result<PreparedOp> prepare_space_to_depth(const PrepareContext& context) {

@@ -396,7 +396,8 @@ Status write_dot(const Graph& graph, const std::map<std::string, Shape>& shapes,
     auto it = shapes.find(value);
     return it == shapes.end() ? std::string("?") : shape_to_string(it->second);
   };
-  out << "digraph model {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=Helvetica];\n";
+  out << "digraph model {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=Helvetica];\n"
+      << "  edge [fontname=Helvetica, fontsize=10];\n";
   std::map<std::string, std::string> producer;
   for (const ValueInfo& input : graph.inputs) {
     producer[input.name] = "input:" + input.name;
