@@ -108,6 +108,16 @@ TEST(FuzzRegression, PadOutputLargerThanMemoryIsRefusedBeforeAnyTable) {
   }
 }
 
+// Found by fuzz_model (UBSan): a Pad-2 on int64 data with `value` -1.6e26 converted the float
+// out of the integer's range at prepare (undefined behaviour), before the misspelled mode was
+// refused. The value now converts as Cast does (saturating); the model is refused for its mode.
+TEST(FuzzRegression, Pad2FloatValueOutOfTheIntegerRange) {
+  const Status status = fuzz::load_and_run_model_bytes(
+      read_bytes(kRegressions / "pad2_integer_data_with_a_float_value_of_-1.6e26.onnx"));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidModel) << status.to_string();
+  EXPECT_NE(status.message().find("attribute 'mode'"), std::string::npos) << status.message();
+}
+
 // Every kept input, whatever its outcome, runs without crashing.
 TEST(FuzzRegression, EveryKeptInputEndsWithoutCrashing) {
   int replayed = 0;

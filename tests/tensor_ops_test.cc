@@ -476,6 +476,19 @@ TEST(Pad, Opset2Attributes) {
   EXPECT_EQ(values<float>(y), (Floats{1.5f, 0, 1, 1.5f, 1.5f, 1.5f}));
 }
 
+// Pad-2's `value` is a float; on integer data it converts as Cast does (fuzz finding: -1.6e26
+// on int64 data was an out-of-range conversion, undefined behaviour).
+TEST(Pad, Opset2FloatValueOnIntegerDataSaturates) {
+  auto padded = [](float value) {
+    return values<int32_t>(
+        run_one({"Pad", 2, {fed(iota<int32_t>({1}))}, {{"pads", Ints{1, 0}}, {"value", value}}}));
+  };
+  EXPECT_EQ(padded(-1.6e26f), (std::vector<int32_t>{std::numeric_limits<int32_t>::lowest(), 0}));
+  EXPECT_EQ(padded(1e10f), (std::vector<int32_t>{std::numeric_limits<int32_t>::max(), 0}));
+  EXPECT_EQ(padded(std::numeric_limits<float>::quiet_NaN()), (std::vector<int32_t>{0, 0}));
+  EXPECT_EQ(padded(-7.9f), (std::vector<int32_t>{-7, 0}));
+}
+
 TEST(Pad, RefusedCases) {
   Op wrap = pad_1d("wrap", {1, 1});
   wrap.opset = 18;

@@ -73,7 +73,8 @@ PreparedOp make_view_op(const TensorType& x, Shape shape, const char* implementa
 PreparedOp make_copy_op(const TensorType& output, std::string implementation, StridedCopy copy,
                         int64_t src_offset = 0);
 
-// `value` converted to `dtype`, as the bytes of one element (the first dtype_size() bytes).
+// `value` converted to `dtype` as Cast converts (integers saturate; NaN gives 0), as the bytes
+// of one element (the first dtype_size() bytes).
 std::array<std::byte, 8> element_bytes(DType dtype, double value);
 
 }  // namespace ort_lite::tensor_ops

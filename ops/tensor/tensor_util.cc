@@ -5,6 +5,8 @@
 
 #include "tensor/tensor_ops.h"
 
+#include "elementwise/element_types.h"
+
 namespace ort_lite::tensor_ops {
 
 Result<int64_t> resolve_axis(const OpInputs& in, int64_t axis, int64_t rank,
@@ -63,10 +65,10 @@ std::array<std::byte, 8> element_bytes(DType dtype, double value) {
     T v;
     if constexpr (std::is_same_v<T, uint16_t>) {
       v = float_to_half(static_cast<float>(value));  // float16 bits
-    } else if constexpr (std::is_same_v<T, bool>) {
-      v = value != 0;
     } else {
-      v = static_cast<T>(value);
+      // As Cast converts: an integer tensor padded with Pad-2's float `value` of 1e26 gets the
+      // type's limit, not undefined behaviour.
+      v = elementwise::convert_element<T>(value);
     }
     std::memcpy(bytes.data(), &v, sizeof(T));
   });
