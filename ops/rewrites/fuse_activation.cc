@@ -20,8 +20,8 @@ std::optional<conv::Activation> clip_with_constant_bounds(const Graph& graph, co
       !node.attributes.empty() || node.inputs.empty() || node.inputs.size() > 3) {
     return std::nullopt;
   }
-  conv::Activation a{
-      "Clip", -std::numeric_limits<float>::max(), std::numeric_limits<float>::max(), "", {}};
+  conv::Activation a{"Clip", -std::numeric_limits<float>::max(), std::numeric_limits<float>::max(),
+                     ""};
   for (size_t i = 1; i < node.inputs.size(); ++i) {
     if (node.inputs[i].empty()) continue;
     const Tensor* bound = initializer(graph, node.inputs[i]);
