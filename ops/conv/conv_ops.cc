@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include <map>
 
 #include "elementwise/elementwise_ops.h"
+#include "elementwise/fused_activation.h"
 #include "onednn/onednn_conv.h"
 #include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/conv_problem.h"
@@ -167,13 +167,6 @@ class CompositeFusionKernel final : public Kernel {
       const Tensor operands[] = {y, prelu_slope_};
       return activation_->run(operands, outputs.first(1), {});
     }
-    if (silu_multiply_) {
-      // SiLU: y * Sigmoid(y), as the two nodes it was folded from.
-      Tensor sigmoid(y.dtype(), y.shape());
-      ORTL_RETURN_IF_ERROR(activation_->run({&y, 1}, std::span<Tensor>(&sigmoid, 1), {}));
-      const Tensor operands[] = {y, sigmoid};
-      return silu_multiply_->run(operands, outputs.first(1), {});
-    }
     if (activation_) ORTL_RETURN_IF_ERROR(activation_->run({&y, 1}, outputs.first(1), {}));
     return Status::Ok();
   }
@@ -181,53 +174,10 @@ class CompositeFusionKernel final : public Kernel {
   std::string implementation() const override { return implementation_; }
 
  private:
-  std::unique_ptr<Kernel> conv_, add_, activation_, silu_multiply_;
+  std::unique_ptr<Kernel> conv_, add_, activation_;
   Tensor prelu_slope_;  // PRelu's second input
   std::string implementation_;
 };
-
-// The activation as the ONNX node it was folded from.
-Node activation_node(const Activation& a) {
-  Node node;
-  node.name = "fused " + a.op_type;
-  node.op_type = a.op_type;
-  node.opset = a.op_type == "Gelu" ? 20 : a.op_type == "HardSwish" ? 14 : 17;
-  if (a.op_type == "Clip") {
-    node.opset = 6;  // the attribute form
-    node.attributes["min"] = a.alpha;
-    node.attributes["max"] = a.beta;
-  } else if (a.op_type == "LeakyRelu" || a.op_type == "Elu") {
-    node.attributes["alpha"] = a.alpha;
-  } else if (a.op_type == "Selu") {
-    node.attributes["alpha"] = a.alpha;
-    node.attributes["gamma"] = a.beta;
-  } else if (a.op_type == "HardSigmoid") {
-    node.attributes["alpha"] = a.alpha;
-    node.attributes["beta"] = a.beta;
-  } else if (a.op_type == "Gelu") {
-    node.attributes["approximate"] = a.approximate;
-  }
-  node.inputs = {"x"};
-  node.outputs = {"y"};
-  return node;
-}
-
-PrepareFn activation_prepare(const std::string& op_type) {
-  using namespace elementwise;
-  static const std::map<std::string, PrepareFn> kPrepare = {{"Relu", prepare_relu},
-                                                            {"LeakyRelu", prepare_leaky_relu},
-                                                            {"Elu", prepare_elu},
-                                                            {"Selu", prepare_selu},
-                                                            {"Sigmoid", prepare_sigmoid},
-                                                            {"HardSigmoid", prepare_hard_sigmoid},
-                                                            {"HardSwish", prepare_hard_swish},
-                                                            {"Tanh", prepare_tanh},
-                                                            {"Softplus", prepare_softplus},
-                                                            {"Gelu", prepare_gelu},
-                                                            {"Clip", prepare_clip_attributes}};
-  auto it = kPrepare.find(op_type);
-  return it == kPrepare.end() ? nullptr : it->second;
-}
 
 Result<std::unique_ptr<Kernel>> CompositeFusionKernel::create(std::unique_ptr<Kernel> conv,
                                                               const Resolved& r,
@@ -262,44 +212,22 @@ Result<std::unique_ptr<Kernel>> CompositeFusionKernel::create(std::unique_ptr<Ke
     kernel->add_ = std::move(prepared.kernel);
     kernel->implementation_ += " + residual add";
   }
-  if (r.fusion.activation && r.fusion.activation->op_type == "SiLU") {
-    Node sigmoid = activation_node({"Sigmoid", 0, 0, ""});
-    PrepareContext sigmoid_context{
-        sigmoid, {PrepareInput{true, sum, nullptr, layout}}, context.options, nullptr};
-    ORTL_ASSIGN_OR_RETURN(PreparedOp s, elementwise::prepare_sigmoid(sigmoid_context));
-    Node mul = activation_node({"Mul", 0, 0, ""});
-    mul.inputs = {"a", "b"};
-    PrepareInput operand{true, sum, nullptr, layout};
-    PrepareContext mul_context{mul, {operand, operand}, context.options, nullptr};
-    ORTL_ASSIGN_OR_RETURN(PreparedOp m, elementwise::prepare_mul(mul_context));
-    kernel->activation_ = std::move(s.kernel);
-    kernel->silu_multiply_ = std::move(m.kernel);
-    kernel->implementation_ += " + SiLU";
-  } else if (r.fusion.prelu()) {
+  if (r.fusion.prelu()) {
     // The slope as PRelu's second input, shaped to broadcast along the channels as the tensors
     // lie: (M) channels-last, (M, 1, ..) plain, (1) for one value.
     const std::vector<float>& slope = r.fusion.activation->slope;
     Shape slope_shape{static_cast<int64_t>(slope.size())};
     if (slope.size() > 1 && layout == Layout::kPlain) slope_shape.resize(sum.shape.size() - 1, 1);
     kernel->prelu_slope_ = Tensor::from_floats(slope_shape, slope);
-    Node prelu = activation_node(*r.fusion.activation);
-    prelu.inputs = {"x", "slope"};
-    const PrepareInput x{true, sum, nullptr, layout},
-        s{true, {DType::kFloat32, slope_shape}, &kernel->prelu_slope_, Layout::kPlain};
-    PrepareContext prelu_context{prelu, {x, s}, context.options, nullptr};
-    ORTL_ASSIGN_OR_RETURN(PreparedOp prepared, elementwise::prepare_prelu(prelu_context));
-    kernel->activation_ = std::move(prepared.kernel);
-    kernel->implementation_ += " + PRelu";
+    ORTL_ASSIGN_OR_RETURN(
+        kernel->activation_,
+        elementwise::make_prelu_kernel(sum, kernel->prelu_slope_, layout, context.options));
   } else if (r.fusion.activation) {
-    const Node node = activation_node(*r.fusion.activation);
-    PrepareFn prepare = activation_prepare(node.op_type);
-    if (!prepare) return internal_error("no kernel for fused " + node.op_type);
-    PrepareContext act_context{
-        node, {PrepareInput{true, sum, nullptr, layout}}, context.options, nullptr};
-    ORTL_ASSIGN_OR_RETURN(PreparedOp prepared, prepare(act_context));
-    kernel->activation_ = std::move(prepared.kernel);
-    kernel->implementation_ += " + " + node.op_type;
+    ORTL_ASSIGN_OR_RETURN(
+        kernel->activation_,
+        elementwise::make_activation_kernel(*r.fusion.activation, sum, layout, context.options));
   }
+  if (r.fusion.activation) kernel->implementation_ += " + " + r.fusion.activation->op_type;
   return std::unique_ptr<Kernel>(std::move(kernel));
 }
 

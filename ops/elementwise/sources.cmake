@@ -7,4 +7,5 @@ target_sources(ort_lite_ops PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/binary_ops.cc
   ${CMAKE_CURRENT_LIST_DIR}/where.cc
   ${CMAKE_CURRENT_LIST_DIR}/cast.cc
+  ${CMAKE_CURRENT_LIST_DIR}/fused_activation.cc
 )
