@@ -204,6 +204,59 @@ TEST(Rewrites, FusesDecomposedGeluThenIntoTheConv) {
   expect_same_values(b.g, {1, 3, 6, 6});
 }
 
+// ConvNeXt's MLP over channels-last activations: MatMul -> Add(bias) -> GELU -> MatMul ->
+// Add(bias), here ending in SiLU. Each MatMul takes its bias and its activation (the bias on
+// either side of the Add, or through an Identity as torch.onnx writes a repeated weight); rows
+// of any batch rank, none included.
+TEST(Rewrites, FusesMatMulBiasAndTheActivationAfterIt) {
+  for (const Shape& x : {Shape{2, 3, 4, 8}, Shape{5, 8}, Shape{0, 3, 4, 8}}) {
+    Builder b(x);
+    auto scalar = [&](float v) {
+      return b.constant(Tensor::from_floats({}, std::vector<float>{v}));
+    };
+    const std::string h =
+        b.node("Add", {b.node("Identity", {b.constant(random({16}, 40))}),
+                       b.node("MatMul", {"X", b.constant(random({8, 16}, 41))}, {}, 13)});
+    const std::string erf = b.node("Erf", {b.node("Div", {h, scalar(1.4142135f)})});
+    const std::string gelu =
+        b.node("Mul", {b.node("Mul", {h, b.node("Add", {erf, scalar(1.0f)})}), scalar(0.5f)});
+    const std::string y = b.node("Add", {b.node("MatMul", {gelu, b.constant(random({16, 8}, 42))}),
+                                         b.constant(random({8}, 43))});
+    b.output(b.node("Mul", {y, b.node("Sigmoid", {y})}));
+    const auto c = counts(b.g);
+    EXPECT_EQ(c.identities_forwarded, 1);
+    EXPECT_EQ(c.matmul_biases_fused, 2);
+    EXPECT_EQ(c.gelus_fused, 1);
+    EXPECT_EQ(c.activations_fused, 2);
+    Graph rewritten = b.g;
+    rewrites::rewrite_graph(rewritten, Optimizations{});
+    EXPECT_EQ(rewritten.nodes.size(), 2u);
+    expect_same_values(b.g, x);
+  }
+}
+
+// A bias that would broadcast the output to another shape, a B that is not a constant matrix,
+// and a MatMul output something else reads stay unfused.
+TEST(Rewrites, LeavesMatMulAddsThatAreNotABias) {
+  Builder wide({4, 8});
+  wide.output(wide.node("Add", {wide.node("MatMul", {"X", wide.constant(random({8, 16}, 44))}),
+                                wide.constant(random({4, 16}, 45))}));
+  EXPECT_EQ(counts(wide.g).matmul_biases_fused, 0);
+  expect_same_values(wide.g, {4, 8});
+
+  Builder stacked({2, 4, 8});
+  stacked.output(
+      stacked.node("Add", {stacked.node("MatMul", {"X", stacked.constant(random({2, 8, 16}, 46))}),
+                           stacked.constant(random({16}, 47))}));
+  EXPECT_EQ(counts(stacked.g).matmul_biases_fused, 0);
+
+  Builder shared({4, 8});
+  const std::string m = shared.node("MatMul", {"X", shared.constant(random({8, 16}, 48))});
+  shared.output(shared.node("Add", {m, shared.constant(random({16}, 49))}));
+  shared.output(m);
+  EXPECT_EQ(counts(shared.g).matmul_biases_fused, 0);
+}
+
 // The same chain with a constant that is not 1/sqrt(2)'s is left alone.
 TEST(Rewrites, LeavesAChainThatIsNotGelu) {
   Builder b({1, 3, 6, 6});

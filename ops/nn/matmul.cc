@@ -11,13 +11,20 @@
 //   When C is given, beta * C is always added (also with beta = 0, as ONNX's reference: an
 //   infinite C gives NaN).
 // Types: float32. Sums are carried in float32, in k order.
+//
+// Domain ai.ort_lite, op MatMul (from the fuse_matmul_bias rewrite): MatMul(A, B) + bias, then
+//   the fused activation if any (activation attributes as ort_lite/ops/conv_fusion.h). Inputs
+//   A (..., K), B a constant (K, N), bias a constant (N).
 #include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
 
+#include "elementwise/fused_activation.h"
 #include "nn/nn_ops.h"
 #include "onednn/matmul_kernel.h"
+#include "ort_lite/ops/attributes.h"
+#include "ort_lite/ops/conv_fusion.h"
 #include "ort_lite/ops/op_support.h"
 
 namespace ort_lite::nn_ops {
@@ -104,19 +111,29 @@ Result<PreparedOp> prepare_matmul(const PrepareContext& context) {
 
   // oneDNN's matmul: every operand as a stack of matrices of one rank (leading 1s added).
   {
-    const size_t rank = std::max<size_t>(batch->size(), 0) + 2;
-    auto stacked = [&](const Shape& batch_dims, int64_t rows, int64_t cols) {
-      Shape s(rank - 2 - batch_dims.size(), 1);
-      s.insert(s.end(), batch_dims.begin(), batch_dims.end());
-      s.push_back(rows);
-      s.push_back(cols);
-      return s;
-    };
     onednn::MatMulSpec spec;
-    spec.a = stacked(a_batch, m_size, k_size);
-    spec.b = stacked(b_batch, k_size, n_size);
-    spec.out = stacked(*batch, m_size, n_size);
-    if (batch->empty()) spec.constant_b = context.inputs[1].constant;
+    if (element_count(b_batch) == 1) {
+      // One B for every batch (a Linear layer's weights over [N, H, W, C] activations): A's
+      // batch dims are rows of one (batch * M, K) matrix, as A and the output are dense
+      // row-major. One large GEMM instead of many small ones, and a constant B packed once.
+      const int64_t rows = element_count(a_batch) * m_size;
+      spec.a = {rows, k_size};
+      spec.b = {k_size, n_size};
+      spec.out = {rows, n_size};
+      spec.constant_b = context.inputs[1].constant;
+    } else {
+      const size_t rank = batch->size() + 2;
+      auto stacked = [&](const Shape& batch_dims, int64_t rows, int64_t cols) {
+        Shape s(rank - 2 - batch_dims.size(), 1);
+        s.insert(s.end(), batch_dims.begin(), batch_dims.end());
+        s.push_back(rows);
+        s.push_back(cols);
+        return s;
+      };
+      spec.a = stacked(a_batch, m_size, k_size);
+      spec.b = stacked(b_batch, k_size, n_size);
+      spec.out = stacked(*batch, m_size, n_size);
+    }
     if (auto kernel = onednn::make_matmul_kernel(spec)) {
       PreparedOp op;
       op.outputs = {TensorType{DType::kFloat32, out}};
@@ -283,6 +300,84 @@ Result<PreparedOp> prepare_gemm(const PrepareContext& context) {
                          }
                          return Status::Ok();
                        });
+}
+
+Result<PreparedOp> prepare_fused_matmul(const PrepareContext& context) {
+  OpInputs in(context);
+  ORTL_RETURN_IF_ERROR(in.attributes().check_known(
+      {"activation", "activation_alpha", "activation_beta", "activation_approximate"}));
+  ORTL_ASSIGN_OR_RETURN(conv::ConvFusion fusion, conv::parse_conv_fusion(context.node));
+  ORTL_RETURN_IF_ERROR(in.expect_count(3, 3));
+  ORTL_ASSIGN_OR_RETURN(TensorType a, in.required(0, "A", kFloatTypes));
+  ORTL_ASSIGN_OR_RETURN(TensorType b, in.required(1, "B", kFloatTypes));
+  ORTL_ASSIGN_OR_RETURN(TensorType bias, in.required(2, "bias", kFloatTypes));
+  const Tensor* b_values = context.inputs[1].constant;
+  const Tensor* bias_values = context.inputs[2].constant;
+  if (!b_values || !bias_values || b.shape.size() != 2 || bias.shape != Shape{b.shape[1]} ||
+      a.shape.empty()) {
+    return in.error(StatusCode::kInvalidModel,
+                    fmt::format("a fused MatMul takes A (..., K), a constant B (K, N) and a "
+                                "constant bias (N); got A {}, B {}, bias {}",
+                                shape_to_string(a.shape), shape_to_string(b.shape),
+                                shape_to_string(bias.shape)));
+  }
+  const int64_t k_size = b.shape[0], n_size = b.shape[1];
+  if (a.shape.back() != k_size) {
+    return in.error(
+        StatusCode::kInvalidArgument,
+        fmt::format("A {} and B {} do not match: A has {} columns, B has {} rows",
+                    shape_to_string(a.shape), shape_to_string(b.shape), a.shape.back(), k_size));
+  }
+  // The output (..., N) is the rows of A, each times B, plus the bias.
+  Shape out = a.shape;
+  out.back() = n_size;
+  const TensorType out_type{DType::kFloat32, out};
+  ORTL_RETURN_IF_ERROR(check_output_fits(out_type, context.options));
+  const int64_t rows = element_count(Shape(a.shape.begin(), a.shape.end() - 1));
+
+  if (context.options.backend != Backend::kReference) {
+    onednn::MatMulSpec spec;
+    spec.a = {rows, k_size};
+    spec.b = {k_size, n_size};
+    spec.out = {rows, n_size};
+    spec.constant_b = b_values;
+    spec.bias = Shape{1, n_size};
+    spec.activation = fusion.activation;
+    if (auto kernel = onednn::make_matmul_kernel(spec)) {
+      PreparedOp op;
+      op.outputs = {out_type};
+      op.kernel = std::move(kernel);
+      op.inputs_taken_at_prepare = {1};  // packed into the primitive's layout
+      return op;
+    }
+  }
+
+  // The unfused ops' way: the loop above, the bias added row by row, then the activation's own
+  // kernel (ops/elementwise). The reference backend's, and the fallback where oneDNN cannot
+  // take the problem.
+  std::shared_ptr<Kernel> activation;
+  if (fusion.activation) {
+    ORTL_ASSIGN_OR_RETURN(activation,
+                          elementwise::make_activation_kernel(*fusion.activation, out_type,
+                                                              Layout::kPlain, context.options));
+  }
+  std::string name = "matmul (i-k-j loops) + bias";
+  if (fusion.activation) name += " + " + fusion.activation->op_type;
+  return make_prepared({out_type}, name, [=](KernelArgs args) {
+    const float* a_data = args.inputs[0].data<float>();
+    const float* b_data = args.inputs[1].data<float>();
+    const float* bias_data = args.inputs[2].data<float>();
+    Tensor sum = activation ? Tensor(DType::kFloat32, out) : args.outputs[0];
+    float* y = sum.data<float>();
+    matmul_block(rows, n_size, k_size, {a_data, k_size, 1}, {b_data, n_size, 1}, y);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t n = 0; n < n_size; ++n) y[r * n_size + n] += bias_data[n];
+    }
+    if (activation) {
+      ORTL_RETURN_IF_ERROR(activation->run({&sum, 1}, args.outputs.subspan(0, 1), {}));
+    }
+    return Status::Ok();
+  });
 }
 
 }  // namespace ort_lite::nn_ops

@@ -33,5 +33,7 @@ Result<PreparedOp> prepare_log_softmax(const PrepareContext& context);
 // matmul.cc
 Result<PreparedOp> prepare_matmul(const PrepareContext& context);
 Result<PreparedOp> prepare_gemm(const PrepareContext& context);
+// MatMul + bias (+ activation) from the fuse_matmul_bias rewrite (domain ai.ort_lite).
+Result<PreparedOp> prepare_fused_matmul(const PrepareContext& context);
 
 }  // namespace ort_lite::nn_ops

@@ -26,6 +26,8 @@ void register_nn_ops(OpRegistry& registry) {
   registry.add("ReduceMax", 1, 22, prepare_reduce_max);
   registry.add("MatMul", 1, 22, prepare_matmul);
   registry.add("Gemm", 1, 22, prepare_gemm);
+  // MatMul -> Add(bias) (-> activation) as one op (the fuse_matmul_bias rewrite).
+  registry.add(OpDefinition{conv::kOrtLiteDomain, "MatMul", 1, 1, prepare_fused_matmul, nullptr});
 
   // Ops that compute channels-last values as they come (layout.h).
   for (const char* op : {"MaxPool", "AveragePool"})

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "onednn/onednn_common.h"
+#include "onednn/post_ops.h"
 
 namespace ort_lite::onednn {
 
@@ -93,6 +94,7 @@ std::unique_ptr<Kernel> make_matmul_kernel(const MatMulSpec& spec) {
     }
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    if (spec.activation) attr.set_post_ops(make_post_ops({false, spec.activation}));
     dnnl::matmul::primitive_desc pd(
         {kernel->a_md_, spec.constant_b ? b_any : b_user,
          spec.bias ? kernel->bias_md_ : memory::desc(), kernel->out_md_},
@@ -105,8 +107,9 @@ std::unique_ptr<Kernel> make_matmul_kernel(const MatMulSpec& spec) {
       reorder_now(b_user, spec.constant_b->raw_data(), kernel->b_md_, kernel->packed_b_.raw_data());
     }
     kernel->name_ = fmt::format(
-        "onednn matmul {}{}", pd.impl_info_str(),
-        spec.constant_b ? fmt::format(" (weights {})", format_name(kernel->b_md_)) : "");
+        "onednn matmul {}{}{}{}", pd.impl_info_str(),
+        spec.constant_b ? fmt::format(" (weights {})", format_name(kernel->b_md_)) : "",
+        spec.bias ? " + bias" : "", spec.activation ? " + " + spec.activation->op_type : "");
     return kernel;
   } catch (const dnnl::error&) {
     return nullptr;

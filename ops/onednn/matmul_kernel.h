@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "ort_lite/kernel.h"
+#include "ort_lite/ops/conv_fusion.h"
 
 namespace ort_lite::onednn {
 
@@ -15,6 +16,7 @@ struct MatMulSpec {
   bool transpose_a = false, transpose_b = false;  // read A / B transposed (2-D only)
   const Tensor* constant_b = nullptr;  // packed once into the primitive's layout when given
   std::optional<Shape> bias;           // added to every (m, n) cell, broadcast; same rank as out
+  std::optional<conv::Activation> activation;  // applied last, as a post-op (not PRelu)
 };
 
 // The kernel reads A, B and (with a bias) C from its inputs 0, 1 and 2; nullptr when the

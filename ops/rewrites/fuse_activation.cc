@@ -1,5 +1,6 @@
 // fuse_activation: Conv (plain, folded or with a fused residual) -> one activation becomes a
-// fused node computing it after the convolution (and the residual). Clip from opset 11 takes
+// fused node computing it after the convolution (and the residual); likewise after a fused
+// MatMul + bias (fuse_matmul_bias). Clip from opset 11 takes
 // its bounds as inputs: fused when they are constants (or omitted); PRelu its slope: fused when
 // it is a constant of one value or one per output channel.
 #include <limits>
@@ -81,6 +82,10 @@ std::optional<size_t> silu_sigmoid(const Graph& graph, const GraphIndex& index, 
   return std::nullopt;
 }
 
+// The nodes an activation joins: a conv, or a fused MatMul + bias (whose oneDNN matmul carries
+// it as a post-op; PRelu's slope is per conv channel, so not after a MatMul).
+bool takes_activation(const Node& node) { return is_conv(node) || is_fused_matmul(node); }
+
 }  // namespace
 
 int fuse_activation(Graph& graph) {
@@ -98,7 +103,7 @@ int fuse_activation(Graph& graph) {
         const auto i = index.producer(value);
         if (!i || index.readers(value) != 2 || index.is_graph_output(value)) continue;
         const Node& conv = graph.nodes[*i];
-        if (!is_conv(conv) || fusion_of(conv).activation) continue;
+        if (!takes_activation(conv) || fusion_of(conv).activation) continue;
         Node fused = conv;
         make_fused(fused, "Sigmoid + Mul", graph);
         conv::write_activation({"SiLU", 1, 0, ""}, fused);
@@ -113,8 +118,8 @@ int fuse_activation(Graph& graph) {
       const auto i = index.producer(node.inputs[0]);
       if (!i || !index.foldable(node.inputs[0])) continue;
       const Node& conv = graph.nodes[*i];
-      if (!is_conv(conv) || fusion_of(conv).activation) continue;
-      if (!activation) activation = prelu_with_constant_slope(graph, node, conv);
+      if (!takes_activation(conv) || fusion_of(conv).activation) continue;
+      if (!activation && is_conv(conv)) activation = prelu_with_constant_slope(graph, node, conv);
       if (!activation) continue;
       Node fused = conv;
       make_fused(fused, node.op_type, graph);
@@ -129,9 +134,11 @@ int fuse_activation(Graph& graph) {
 
 RewriteCounts rewrite_graph(Graph& graph, const Optimizations& optimizations) {
   RewriteCounts counts;
+  counts.identities_forwarded = forward_constant_identities(graph);
   if (optimizations.fold_batch_norm) counts.batch_norms_folded = fold_batch_norm(graph);
   if (optimizations.fold_channel_affine) counts.channel_affines_folded = fold_channel_affine(graph);
   if (optimizations.fuse_residual_add) counts.residual_adds_fused = fuse_residual_add(graph);
+  if (optimizations.fuse_matmul_bias) counts.matmul_biases_fused = fuse_matmul_bias(graph);
   if (optimizations.fuse_gelu) counts.gelus_fused = fuse_gelu(graph);
   if (optimizations.fuse_activation) counts.activations_fused = fuse_activation(graph);
   if (optimizations.fuse_channel_shuffle) {

@@ -37,6 +37,11 @@ bool is_conv(const Node& node) {
          node.inputs.size() >= 2;
 }
 
+bool is_fused_matmul(const Node& node) {
+  return node.op_type == "MatMul" && node.domain == conv::kOrtLiteDomain &&
+         node.inputs.size() == 3 && node.outputs.size() == 1;
+}
+
 const Tensor* initializer(const Graph& graph, const std::string& name) {
   auto it = graph.initializers.find(name);
   return it == graph.initializers.end() ? nullptr : &it->second;

@@ -34,6 +34,8 @@ class GraphIndex {
 
 // A Conv / ConvTranspose node (ONNX's or an ort-lite fused one) with constant weights.
 bool is_conv(const Node& node);
+// MatMul + bias of ort-lite's domain, made by fuse_matmul_bias.
+bool is_fused_matmul(const Node& node);
 const Tensor* initializer(const Graph& graph, const std::string& name);
 conv::ConvFusion fusion_of(const Node& node);
 

@@ -48,6 +48,7 @@ Optimizations Optimizations::level(int level) {
           .fold_batch_norm = on,
           .fold_channel_affine = on,
           .fuse_residual_add = on,
+          .fuse_matmul_bias = on,
           .fuse_gelu = on,
           .fuse_activation = on,
           .fuse_batch_norm_relu = on,

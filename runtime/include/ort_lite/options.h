@@ -40,6 +40,7 @@ struct Optimizations {
   bool fold_batch_norm = true;       // BatchNormalization into the preceding Conv's weights
   bool fold_channel_affine = true;   // Mul / Add by per-channel constants into a Conv
   bool fuse_residual_add = true;     // Conv -> Add(other) as one kernel
+  bool fuse_matmul_bias = true;      // MatMul(constant B) -> Add(constant bias) as one matmul
   bool fuse_gelu = true;             // GELU written as Div/Erf/Add/Mul/Mul becomes one Gelu
   bool fuse_activation = true;       // Conv -> Relu / Clip / Sigmoid / ... as one kernel
   bool fuse_batch_norm_relu = true;  // BatchNormalization -> Relu (not after a conv) in one pass
