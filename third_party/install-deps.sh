@@ -18,6 +18,7 @@ packages=(
   libgtest-dev         # GoogleTest: the unit and conformance tests
   libgmock-dev         # GoogleMock, required alongside GoogleTest's CMake config
   libonnx-testdata     # ONNX 1.12 backend test data: the conformance manifest runs on it
+  pkg-config           # the package test builds a consumer with pkg-config ort_lite
 )
 
 missing=()
