@@ -19,6 +19,10 @@ packages=(
   libgmock-dev         # GoogleMock, required alongside GoogleTest's CMake config
   libonnx-testdata     # ONNX 1.12 backend test data: the conformance manifest runs on it
   pkg-config           # the package test builds a consumer with pkg-config ort_lite
+  pybind11-dev         # the Python module ort_lite
+  python3-dev          # Python headers for the module
+  python3-numpy        # arrays in and out of the module
+  python3-pytest       # the module's tests
 )
 
 missing=()
