@@ -23,6 +23,7 @@ packages=(
   python3-dev          # Python headers for the module
   python3-numpy        # arrays in and out of the module
   python3-pytest       # the module's tests
+  python3-distributed  # Dask distributed: the batch-inference helper and its test
 )
 
 missing=()
