@@ -122,7 +122,16 @@ run_case options_after_inputs 0 out:PASS \
   -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare="$UP.expected.npy" --backend=reference
 run_case report 0 "out:Conv '" "out:ConvTranspose '" "out:[1, 3, 64, 64]" \
   -- "$ORTL" --report "$UP.onnx" "$UP.input.npy"
-run_case repeat 0 out:median -- "$ORTL" --repeat 3 "$UP.onnx" "$UP.input.npy"
+run_case repeat 0 out:median out:p90 out:p99 "out:runs/s" "out:1 warm-up run not counted" \
+  -- "$ORTL" --repeat 3 "$UP.onnx" "$UP.input.npy"
+# A float16 model's output compares by value with float32 expected values (at float16's
+# precision; the default tolerance is float32's).
+FP16=$MODELS/fp16_upsampler
+run_case compare_float16_with_float32_values 0 "out:float16 values against float32 expected ones" \
+  out:PASS -- "$ORTL" "$FP16.onnx" "$FP16.input.npy" --compare "$FP16.expected.npy" --rtol 1e-2 \
+  --atol 4e-3
+run_case compare_float16_beyond_float32_tolerance 1 out:FAIL \
+  -- "$ORTL" "$FP16.onnx" "$FP16.input.npy" --compare "$FP16.expected.npy"
 
 # --- ONNX test data: .pb inputs and outputs -------------------------------------------------
 run_case testdata_pb_files 0 out:PASS \

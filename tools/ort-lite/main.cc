@@ -63,13 +63,15 @@ Options:
                         pixel at the end, like ONNX Runtime < 1.14 and TensorRT
       --compare PATH    check the outputs against expected values: an .npy or .pb file (models
                         with one output), or a folder holding <output name>.npy or output_<i>.pb
-                        files (e.g. an ONNX test_data_set_0)
+                        files (e.g. an ONNX test_data_set_0); floating types compare by value
+                        (a float16 output against float32 expected values)
       --rtol X          relative tolerance for --compare (default 1e-4)
       --atol X          absolute tolerance for --compare (default 1e-5); an element matches when
                         |actual - expected| <= atol + rtol * |expected|, or both are NaN
       --report          print each node's implementation and output shapes, the layout
                         reorders the plan added, and the activation memory of a run
-      --repeat N        run N times and print the median wall time per run
+      --repeat N        run N times and print the median, p90, p99, min and max wall time per
+                        run and the runs per second
       --warmup N        untimed runs before --repeat's (default 1: the first run touches
                         fresh memory and code)
       --opt-level N     1 (default): channels-last layouts across the graph and the fusions
@@ -458,9 +460,9 @@ void print_comparison(const Comparison& c) {
           ? std::string("(no elements)")
           : fmt::format("worst at {} (actual {:.9g}, expected {:.9g})",
                         shape_to_string(c.worst_index), c.worst_actual, c.worst_expected);
-  fmt::print("  compare: max abs error {:.3g}  max rel error {:.3g}  {}  {}{}\n", c.max_abs_error,
-             c.max_rel_error, worst, c.pass ? "PASS" : "FAIL",
-             c.pass ? "" : fmt::format(" ({})", c.reason));
+  fmt::print("  compare{}: max abs error {:.3g}  max rel error {:.3g}  {}  {}{}\n",
+             c.note.empty() ? "" : " (" + c.note + ")", c.max_abs_error, c.max_rel_error, worst,
+             c.pass ? "PASS" : "FAIL", c.pass ? "" : fmt::format(" ({})", c.reason));
 }
 
 void print_report(const std::vector<NodeReport>& report) {
@@ -494,8 +496,18 @@ Result<std::vector<NamedTensor>> run_timed(const Session& session,
     const double median = millis.size() % 2 == 1
                               ? millis[millis.size() / 2]
                               : (millis[millis.size() / 2 - 1] + millis[millis.size() / 2]) / 2;
-    fmt::print("time: median {:.3f} ms per run over {} runs (min {:.3f}, max {:.3f})\n", median,
-               runs, millis.front(), millis.back());
+    // Nearest-rank percentiles: the smallest time at least p% of the runs do not exceed.
+    auto percentile = [&](double p) {
+      const size_t rank = static_cast<size_t>(std::ceil(p / 100 * static_cast<double>(runs)));
+      return millis[std::clamp<size_t>(rank, 1, millis.size()) - 1];
+    };
+    double total = 0;
+    for (double ms : millis) total += ms;
+    fmt::print(
+        "time: median {:.3f} ms per run over {} runs (p90 {:.3f}, p99 {:.3f}, min {:.3f}, max "
+        "{:.3f}; {:.1f} runs/s; {} warm-up run{} not counted)\n",
+        median, runs, percentile(90), percentile(99), millis.front(), millis.back(),
+        total > 0 ? 1000.0 * runs / total : 0.0, warmup, warmup == 1 ? "" : "s");
   }
   return std::move(*outputs);
 }

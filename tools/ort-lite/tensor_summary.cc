@@ -89,7 +89,14 @@ TensorStats compute_stats(const Tensor& tensor) {
 
 Comparison compare_tensors(const Tensor& actual, const Tensor& expected, Tolerance tolerance) {
   Comparison result;
-  if (actual.dtype() != expected.dtype()) {
+  auto floating = [](DType d) {
+    return d == DType::kFloat16 || d == DType::kFloat32 || d == DType::kFloat64;
+  };
+  if (actual.dtype() != expected.dtype() && floating(actual.dtype()) &&
+      floating(expected.dtype())) {
+    result.note = std::string(dtype_name(actual.dtype())) + " values against " +
+                  std::string(dtype_name(expected.dtype())) + " expected ones";
+  } else if (actual.dtype() != expected.dtype()) {
     result.reason = "dtype " + std::string(dtype_name(actual.dtype())) + " differs from expected " +
                     std::string(dtype_name(expected.dtype()));
     return result;
@@ -100,13 +107,14 @@ Comparison compare_tensors(const Tensor& actual, const Tensor& expected, Toleran
     return result;
   }
   const ReadFn read = reader_for(actual.dtype());
+  const ReadFn read_expected = reader_for(expected.dtype());
   const void* a_data = actual.raw_data();
   const void* e_data = expected.raw_data();
   // How far each element is outside its tolerance: |a - e| / (atol + rtol*|e|); > 1 fails.
   double worst_ratio = -1;
   for (int64_t i = 0; i < actual.element_count(); ++i) {
     const double a = read(a_data, i);
-    const double e = read(e_data, i);
+    const double e = read_expected(e_data, i);
     double abs_error = 0;
     double ratio = 0;
     if (std::isnan(a) || std::isnan(e)) {

@@ -25,6 +25,7 @@ struct Tolerance {
 struct Comparison {
   bool pass = false;
   std::string reason;  // why it failed before comparing values (shape or dtype mismatch)
+  std::string note;    // how it compared: "float16 values against float32 expected ones"
   double max_abs_error = 0;
   double max_rel_error = 0;  // over elements whose expected value is non-zero
   int64_t mismatch_count = 0;
@@ -36,7 +37,9 @@ struct Comparison {
 };
 
 // An element matches when both are NaN, or |actual - expected| <= atol + rtol * |expected|
-// (equal infinities match). Shapes and dtypes must match exactly.
+// (equal infinities match). Shapes must match exactly, and dtypes too, except that floating
+// types (float16, float32, float64) compare by value: a float16 model's output against float32
+// expected values.
 Comparison compare_tensors(const Tensor& actual, const Tensor& expected, Tolerance tolerance);
 
 }  // namespace ort_lite::cli
