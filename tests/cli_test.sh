@@ -124,6 +124,15 @@ run_case report 0 "out:Conv '" "out:ConvTranspose '" "out:[1, 3, 64, 64]" \
   -- "$ORTL" --report "$UP.onnx" "$UP.input.npy"
 run_case repeat 0 out:median out:p90 out:p99 "out:runs/s" "out:1 warm-up run not counted" \
   -- "$ORTL" --repeat 3 "$UP.onnx" "$UP.input.npy"
+# --compare NAME=FILE checks the outputs it names; paths are checked before the model runs.
+run_case compare_named_output 0 out:PASS \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "y=$UP.expected.npy"
+run_case compare_unknown_output 2 "err:the model has no output 'z' (outputs: 'y')" \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "z=$UP.expected.npy"
+run_case compare_twice 2 "err:--compare given twice" \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "$UP.expected.npy" --compare "$UP.expected.npy"
+run_case output_dir_checked_before_the_run 2 "err:cannot create the output folder" \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" -o /proc/no_such_folder --repeat 100000
 # A float16 model's output compares by value with float32 expected values (at float16's
 # precision; the default tolerance is float32's).
 FP16=$MODELS/fp16_upsampler

@@ -20,6 +20,8 @@
 #include <system_error>
 #include <vector>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -63,7 +65,9 @@ Options:
                         pixel at the end, like ONNX Runtime < 1.14 and TensorRT
       --compare PATH    check the outputs against expected values: an .npy or .pb file (models
                         with one output), or a folder holding <output name>.npy or output_<i>.pb
-                        files (e.g. an ONNX test_data_set_0); floating types compare by value
+                        files (e.g. an ONNX test_data_set_0)
+      --compare NAME=FILE
+                        check the output NAME against FILE (repeatable; only those outputs); floating types compare by value
                         (a float16 output against float32 expected values)
       --rtol X          relative tolerance for --compare (default 1e-4)
       --atol X          absolute tolerance for --compare (default 1e-5); an element matches when
@@ -99,7 +103,8 @@ struct CliOptions {
   std::vector<std::string> inputs;  // as written: FILE, NAME=FILE or DIR
   std::optional<std::string> output_dir;
   SessionOptions session;
-  std::optional<std::string> compare_path;
+  std::optional<std::string> compare_path;                         // --compare PATH
+  std::vector<std::pair<std::string, std::string>> compare_named;  // --compare NAME=FILE
   Tolerance tolerance;
   bool report = false;
   std::optional<int> repeat;
@@ -192,7 +197,18 @@ Result<CliOptions> parse_args(int argc, char** argv) {
       ORTL_RETURN_IF_ERROR(flag());
       options.session.legacy_output_shape_padding = true;
     } else if (name == "--compare") {
-      ORTL_ASSIGN_OR_RETURN(options.compare_path, value());
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      std::error_code ec;
+      const size_t eq = text.find('=');
+      if (eq != std::string::npos && eq > 0 && !fs::exists(text, ec)) {
+        options.compare_named.emplace_back(text.substr(0, eq), text.substr(eq + 1));
+      } else if (options.compare_path) {
+        return usage_error(fmt::format(
+            "--compare given twice ('{}' and '{}'); name each output with --compare NAME=FILE",
+            *options.compare_path, text));
+      } else {
+        options.compare_path = text;
+      }
     } else if (name == "--rtol") {
       ORTL_ASSIGN_OR_RETURN(std::string text, value());
       ORTL_ASSIGN_OR_RETURN(options.tolerance.rtol, parse_tolerance(name, text));
@@ -437,6 +453,48 @@ Result<Tensor> read_expected(const std::string& compare_path, size_t i, size_t n
                               npy.filename().string(), pb.filename().string()));
 }
 
+// The expected tensor of each output (nullopt: not compared), from --compare PATH or NAME=FILE.
+Result<std::vector<std::optional<Tensor>>> read_all_expected(
+    const CliOptions& options, const std::vector<ValueInfo>& outputs,
+    const std::vector<std::string>& files) {
+  std::vector<std::optional<Tensor>> expected(outputs.size());
+  if (options.compare_path) {
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      ORTL_ASSIGN_OR_RETURN(expected[i],
+                            read_expected(*options.compare_path, i, outputs.size(), files[i]));
+    }
+  }
+  for (const auto& [name, path] : options.compare_named) {
+    auto it = std::find_if(outputs.begin(), outputs.end(),
+                           [&](const ValueInfo& o) { return o.name == name; });
+    if (it == outputs.end()) {
+      std::vector<std::string> names;
+      for (const ValueInfo& o : outputs) names.push_back("'" + o.name + "'");
+      return invalid_argument(
+          fmt::format("--compare {}={}: the model has no output '{}' (outputs: {})", name, path,
+                      name, fmt::join(names, ", ")));
+    }
+    const size_t i = static_cast<size_t>(it - outputs.begin());
+    if (expected[i]) {
+      return invalid_argument(fmt::format("--compare: output '{}' is given twice", name));
+    }
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+      return io_error(fmt::format("{}: no such file (--compare {}={})", path, name, path));
+    }
+    if (path.ends_with(".pb")) {
+      Result<NamedTensor> named = read_tensor_pb(path);
+      if (!named.ok()) return naming_file(named.status(), path);
+      expected[i] = std::move(named->tensor);
+    } else {
+      Result<Tensor> tensor = read_tensor_file(path);
+      if (!tensor.ok()) return naming_file(tensor.status(), path);
+      expected[i] = std::move(*tensor);
+    }
+  }
+  return expected;
+}
+
 void print_output(const NamedTensor& output) {
   if (output.tensor.element_count() == 0) {
     fmt::print("output {}: {} {}  (empty: no elements)\n", output.name,
@@ -531,14 +589,10 @@ Result<int> run_cli(const CliOptions& options) {
         memory.total() / 1048576.0, memory.arena_bytes / 1048576.0,
         memory.scratch_bytes / 1048576.0, memory.output_bytes / 1048576.0);
   }
-  ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> outputs,
-                        run_timed(*session, inputs, options.repeat, options.warmup));
-
+  // Everything the outputs will be checked against or written to is checked before the run, so
+  // that a typo does not cost a long run first.
   const std::vector<std::string> files = output_file_names(session->outputs());
-  if (files.size() != outputs.size()) {
-    return internal_error(fmt::format("the session returned {} outputs for {} graph outputs",
-                                      outputs.size(), files.size()));
-  }
+  ORTL_ASSIGN_OR_RETURN(auto expected, read_all_expected(options, session->outputs(), files));
   if (options.output_dir) {
     std::error_code ec;
     fs::create_directories(*options.output_dir, ec);
@@ -546,6 +600,15 @@ Result<int> run_cli(const CliOptions& options) {
       return io_error(fmt::format("{}: cannot create the output folder: {}", *options.output_dir,
                                   ec.message()));
     }
+    if (access(options.output_dir->c_str(), W_OK) != 0) {
+      return io_error(fmt::format("{}: the output folder is not writable", *options.output_dir));
+    }
+  }
+  ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> outputs,
+                        run_timed(*session, inputs, options.repeat, options.warmup));
+  if (files.size() != outputs.size()) {
+    return internal_error(fmt::format("the session returned {} outputs for {} graph outputs",
+                                      outputs.size(), files.size()));
   }
 
   bool all_pass = true;
@@ -556,15 +619,14 @@ Result<int> run_cli(const CliOptions& options) {
       ORTL_RETURN_IF_ERROR(naming_file(write_npy(path, outputs[i].tensor), path));
       fmt::print("  written to {}\n", path);
     }
-    if (options.compare_path) {
-      ORTL_ASSIGN_OR_RETURN(Tensor expected,
-                            read_expected(*options.compare_path, i, outputs.size(), files[i]));
-      const Comparison comparison = compare_tensors(outputs[i].tensor, expected, options.tolerance);
+    if (expected[i]) {
+      const Comparison comparison =
+          compare_tensors(outputs[i].tensor, *expected[i], options.tolerance);
       print_comparison(comparison);
       all_pass = all_pass && comparison.pass;
     }
   }
-  if (options.compare_path) {
+  if (options.compare_path || !options.compare_named.empty()) {
     fmt::print("{} (rtol {:g}, atol {:g})\n", all_pass ? "PASS" : "FAIL", options.tolerance.rtol,
                options.tolerance.atol);
   }
