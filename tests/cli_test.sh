@@ -188,7 +188,27 @@ run_case nonexistent_input 2 "err:no_such_input.npy" -- "$ORTL" "$UP.onnx" "$TMP
 run_case nonexistent_compare 2 "err:no_such_expected.npy" \
   -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "$TMP/no_such_expected.npy"
 run_case missing_input 2 "err:'W'" -- "$ORTL" "$CT/model.onnx" "$CT_SET/input_0.pb"
-run_case no_inputs 2 "err:'x'" -- "$ORTL" "$UP.onnx"
+# No input files: random inputs from the declared shapes, seeded and said so.
+run_case no_inputs_runs_on_random_ones 0 \
+  "out:input  x: random float32 [1, 3, 16, 16] (uniform in [-1, 1), seed 0)" "out:output y:" \
+  -- "$ORTL" "$UP.onnx"
+run_case random_inputs_seeded 0 "out:seed 3)" -- "$ORTL" "$UP.onnx" --seed 3
+DYN=$MODELS/dynamic_batch
+run_case random_input_with_a_symbolic_dim 2 "err:symbolic dim 'batch'" "err:--input-shape x=DIMS" \
+  -- "$ORTL" "$DYN.onnx"
+run_case random_input_shape 0 "out:random float32 [3, 3, 16, 16]" "out:logits: float32 [3, 5]" \
+  -- "$ORTL" "$DYN.onnx" --input-shape x=3x3x16x16
+run_case input_shape_of_an_unknown_input 2 "err:no input 'z'" \
+  -- "$ORTL" "$DYN.onnx" --input-shape z=3x3x16x16
+run_case input_shape_with_files 2 "err:cannot reshape files" \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" --input-shape x=1x3x16x16
+run_case input_shape_malformed 2 "err:not a shape like 1x3x224x224" \
+  -- "$ORTL" "$DYN.onnx" --input-shape x=3x3xfoo
+# ort-lite info: the model's declarations without a run.
+run_case info 0 "out:opsets: ai.onnx 13" "out:input  x: float32 [batch, 3, 16, 16]" \
+  "out:output logits: float32 [batch, 5]" "out:1  ConvTranspose" -- "$ORTL" info "$DYN.onnx"
+run_case info_of_a_missing_file 2 "err:$TMP/none.onnx" -- "$ORTL" info "$TMP/none.onnx"
+run_case info_takes_one_model 2 "err:takes one MODEL.onnx" -- "$ORTL" info "$DYN.onnx" "$UP.onnx"
 run_case unknown_input_name 2 "err:'nope'" -- "$ORTL" "$UP.onnx" "nope=$UP.input.npy"
 run_case duplicate_input 2 "err:'x'" "err:twice" \
   -- "$ORTL" "$UP.onnx" "x=$UP.input.npy" "x=$UP.input.npy"

@@ -16,7 +16,7 @@ Result<Shape> parse_dims(const std::string& text) {
     char* end = nullptr;
     const long long v = std::strtoll(part.c_str(), &end, 10);
     if (part.empty() || *end != '\0' || v < 0) {
-      return invalid_argument(fmt::format("--shape: '{}' is not a shape like 1x3x224x224", text));
+      return invalid_argument(fmt::format("'{}' is not a shape like 1x3x224x224", text));
     }
     shape.push_back(v);
     if (x == std::string::npos) break;
@@ -30,7 +30,8 @@ Result<std::map<std::string, Shape>> parse_shape_overrides(const std::vector<std
   for (const std::string& s : args) {
     const size_t eq = s.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return invalid_argument(fmt::format("--shape '{}': expected NAME=DIMS", s));
+      return invalid_argument(
+          fmt::format("'{}': expected NAME=DIMS (a shape like x=1x3x224x224)", s));
     }
     ORTL_ASSIGN_OR_RETURN(overrides[s.substr(0, eq)], parse_dims(s.substr(eq + 1)));
   }

@@ -25,6 +25,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/random_inputs.h"
 #include "common/shape_args.h"
 #include "layer.h"
 #include "onednn/raw_primitive.h"
@@ -105,16 +106,6 @@ void progress_done() {
   if (on_terminal()) fmt::print(stderr, "\r\033[K");
 }
 
-Tensor random_tensor(DType dtype, const Shape& shape, uint32_t seed) {
-  Tensor t(dtype, shape);
-  std::mt19937 rng(seed);
-  if (dtype == DType::kFloat32) {
-    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-    for (float& v : t.mutable_values<float>()) v = dist(rng);
-  }
-  return t;  // other types stay zero (indices, masks: 0 is always valid)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Layer mode
 
@@ -156,7 +147,7 @@ Result<LayerResult> bench_layer(const LayerSpec& spec, int threads, const Option
   SessionOptions session_options = options.session;
   session_options.threads = threads;
   ORTL_ASSIGN_OR_RETURN(auto session, Session::create(model.graph, session_options));
-  const Tensor x = random_tensor(DType::kFloat32, model.problem.input_shape(), 7);
+  const Tensor x = tools::random_tensor(DType::kFloat32, model.problem.input_shape(), 7);
   const std::vector<NamedTensor> feeds{{"x", x}};
   ORTL_ASSIGN_OR_RETURN(auto report, session->describe(feeds));
   for (const NodeReport& node : report) {
@@ -413,28 +404,10 @@ Result<std::vector<NamedTensor>> model_inputs(const Session& session,
       feeds.push_back({input.name, it->second});
       continue;
     }
-    Shape shape;
-    if (auto it = overrides.find(input.name); it != overrides.end()) {
-      shape = it->second;
-    } else {
-      if (!input.shape) {
-        return invalid_argument(
-            fmt::format("input '{}' has no declared shape: give a file or --shape {}=DIMS",
-                        input.name, input.name));
-      }
-      for (const Dim& d : *input.shape) {
-        if (!d.is_fixed()) {
-          return invalid_argument(
-              fmt::format("input '{}' has the symbolic dim '{}': give --shape {}=DIMS", input.name,
-                          d.to_string(), input.name));
-        }
-        shape.push_back(d.value);
-      }
-    }
-    const DType dtype = input.dtype.value_or(DType::kFloat32);
-    notes.push_back(fmt::format("input {}: random {} {} (seed 7)", input.name, dtype_name(dtype),
-                                shape_to_string(shape)));
-    feeds.push_back({input.name, random_tensor(dtype, shape, 7)});
+    ORTL_ASSIGN_OR_RETURN(NamedTensor random, tools::random_input(input, overrides, 7));
+    notes.push_back(
+        fmt::format("input {}: {}", input.name, tools::describe_random(random.tensor, 7)));
+    feeds.push_back(std::move(random));
   }
   return feeds;
 }
@@ -608,7 +581,8 @@ int main_impl(int argc, char** argv) {
   app.add_option("--json", options.json_path, "also write the results as JSON to this file");
   app.add_option("--trace", options.trace_path,
                  "model mode: write a Chrome trace-event file (Perfetto, chrome://tracing)");
-  app.add_option("--shape", options.shapes, "model mode: an input's shape, NAME=1x3x224x224");
+  app.add_option("--shape,--input-shape", options.shapes,
+                 "model mode: an input's shape, NAME=1x3x224x224");
   app.add_option("--warmup", options.warmup, "model mode: untimed runs first (default 3)")
       ->check(CLI::Range(0, 100000));
   app.add_option("--runs", options.runs, "model mode: timed runs (default: about 1 s)")

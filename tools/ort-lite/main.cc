@@ -25,6 +25,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/random_inputs.h"
+#include "common/shape_args.h"
+#include "ort_lite/importers/onnx_importer.h"
 #include "ort_lite/importers/tensor_io.h"
 #include "ort_lite/session.h"
 #include "tensor_summary.h"
@@ -44,10 +47,12 @@ constexpr int kExitMismatch = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 3;
 
-constexpr std::string_view kUsage = R"(Usage: ort-lite [options] MODEL.onnx INPUT...
+constexpr std::string_view kUsage = R"(Usage: ort-lite [options] MODEL.onnx [INPUT...]
+       ort-lite info MODEL.onnx
 
-Runs an ONNX model on tensor files and prints every output's name, dtype, shape and
-min/max/mean.
+Runs an ONNX model on tensor files (or, with no INPUT, on random inputs made from the model's
+declared shapes) and prints every output's name, dtype, shape and min/max/mean. 'info' prints
+the model's inputs and outputs (symbolic dims by name), opsets and op counts, without running.
 
 Inputs:
   FILE                  a .npy or ONNX TensorProto .pb file, given to the model's inputs in
@@ -58,6 +63,11 @@ Inputs:
 Options:
   -o, --output-dir DIR  write each output to DIR/<output name>.npy (DIR is created; characters
                         other than letters, digits, '.', '-' and '_' become '_')
+      --input-shape NAME=DIMS
+                        the shape of a random input, e.g. x=1x3x224x224 (needed for symbolic
+                        dims; repeatable)
+      --seed N          seed of the random inputs (default 0): float32 uniform in [-1, 1),
+                        other types zero
       --threads N       threads per run (default 0: one per core)
       --backend NAME    onednn (default) or reference (plain loops, the oracle)
       --legacy-output-shape-padding
@@ -100,7 +110,10 @@ struct CliOptions {
   bool help = false;
   bool version = false;
   std::string model_path;
-  std::vector<std::string> inputs;  // as written: FILE, NAME=FILE or DIR
+  bool info = false;                      // ort-lite info MODEL.onnx
+  std::vector<std::string> inputs;        // as written: FILE, NAME=FILE or DIR
+  std::vector<std::string> input_shapes;  // --input-shape NAME=DIMS, for random inputs
+  uint32_t seed = 0;
   std::optional<std::string> output_dir;
   SessionOptions session;
   std::optional<std::string> compare_path;                         // --compare PATH
@@ -215,6 +228,13 @@ Result<CliOptions> parse_args(int argc, char** argv) {
     } else if (name == "--atol") {
       ORTL_ASSIGN_OR_RETURN(std::string text, value());
       ORTL_ASSIGN_OR_RETURN(options.tolerance.atol, parse_tolerance(name, text));
+    } else if (name == "--input-shape") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      options.input_shapes.push_back(text);
+    } else if (name == "--seed") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(int seed, parse_count(name, text, 0));
+      options.seed = static_cast<uint32_t>(seed);
     } else if (name == "--report") {
       ORTL_RETURN_IF_ERROR(flag());
       options.report = true;
@@ -246,6 +266,11 @@ Result<CliOptions> parse_args(int argc, char** argv) {
     }
   }
   if (options.help || options.version) return options;
+  if (!positional.empty() && positional.front() == "info") {
+    if (positional.size() != 2) return usage_error("'ort-lite info' takes one MODEL.onnx");
+    options.info = true;
+    positional.erase(positional.begin());
+  }
   if (positional.empty()) return usage_error("no model given");
   options.model_path = positional.front();
   options.inputs.assign(positional.begin() + 1, positional.end());
@@ -333,9 +358,29 @@ Result<LoadedInput> read_input_file(const InputFile& file, const std::set<std::s
 
 // Reads every input file and assigns it: NAME=FILE first, then .pb files whose name field names
 // a graph input, then the remaining files to the remaining inputs in graph order.
-Result<std::vector<NamedTensor>> load_inputs(const Session& session,
-                                             const std::vector<std::string>& args) {
+Result<std::vector<NamedTensor>> load_inputs(const Session& session, const CliOptions& options) {
+  const std::vector<std::string>& args = options.inputs;
   const std::vector<ValueInfo>& graph_inputs = session.inputs();
+  ORTL_ASSIGN_OR_RETURN(const auto shapes, tools::parse_shape_overrides(options.input_shapes));
+  for (const auto& [name, shape] : shapes) {
+    if (std::none_of(graph_inputs.begin(), graph_inputs.end(),
+                     [&](const ValueInfo& i) { return i.name == name; })) {
+      return usage_error(fmt::format("--input-shape {}: the model has no input '{}'", name, name));
+    }
+  }
+  if (args.empty()) {
+    // No files: every input made up from its declared type and shape, and said so.
+    std::vector<NamedTensor> inputs;
+    for (const ValueInfo& info : graph_inputs) {
+      ORTL_ASSIGN_OR_RETURN(NamedTensor input, tools::random_input(info, shapes, options.seed));
+      fmt::print("input  {}: {}\n", info.name, tools::describe_random(input.tensor, options.seed));
+      inputs.push_back(std::move(input));
+    }
+    return inputs;
+  }
+  if (!shapes.empty()) {
+    return usage_error("--input-shape sets the shape of random inputs; it cannot reshape files");
+  }
   std::set<std::string> names;
   for (const ValueInfo& info : graph_inputs) names.insert(info.name);
   auto list_inputs = [&] {
@@ -570,15 +615,46 @@ Result<std::vector<NamedTensor>> run_timed(const Session& session,
   return std::move(*outputs);
 }
 
+// ort-lite info: what the model declares and holds, without preparing it.
+Result<int> print_info(const std::string& model_path) {
+  ORTL_ASSIGN_OR_RETURN(Graph graph, import_onnx_file(model_path));
+  fmt::print("model: {}\n", model_path);
+  std::vector<std::string> opsets;
+  for (const auto& [domain, version] : graph.opsets) {
+    opsets.push_back(fmt::format("{} {}", domain.empty() ? "ai.onnx" : domain, version));
+  }
+  fmt::print("opsets: {}\n", fmt::join(opsets, ", "));
+  for (const ValueInfo& info : graph.inputs) {
+    fmt::print("input  {}: {}\n", info.name, describe_value(info));
+  }
+  for (const ValueInfo& info : graph.outputs) {
+    fmt::print("output {}: {}\n", info.name, describe_value(info));
+  }
+  size_t weights = 0;
+  for (const auto& [name, tensor] : graph.initializers) weights += tensor.byte_size();
+  fmt::print("initializers: {} ({:.2f} MiB)\n", graph.initializers.size(), weights / 1048576.0);
+  std::map<std::string, int> counts;
+  for (const Node& node : graph.nodes) {
+    ++counts[node.domain.empty() ? node.op_type : node.domain + "." + node.op_type];
+  }
+  std::vector<std::pair<std::string, int>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  fmt::print("nodes: {}\n", graph.nodes.size());
+  for (const auto& [op, count] : sorted) fmt::print("  {:>5}  {}\n", count, op);
+  return kExitOk;
+}
+
 // Returns the exit code, or a Status for errors.
 Result<int> run_cli(const CliOptions& options) {
+  if (options.info) return print_info(options.model_path);
   ORTL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
                         Session::load(options.model_path, options.session));
   const int threads = options.session.threads;
   fmt::print("model: {}  (backend {}, threads {})\n", options.model_path,
              backend_name(options.session.backend),
              threads == 0 ? std::string("all cores") : std::to_string(threads));
-  ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> inputs, load_inputs(*session, options.inputs));
+  ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> inputs, load_inputs(*session, options));
 
   if (options.report) {
     ORTL_ASSIGN_OR_RETURN(std::vector<NodeReport> report, session->describe(inputs));
