@@ -1,7 +1,7 @@
 # Installs ort-lite as a CMake package (find_package(ort_lite) -> ort_lite::ort_lite) and a
 # pkg-config module (ort_lite.pc). The library is a set of static archives: ort_lite (the
 # Session facade) and the internal ones it links, whose own dependencies (oneDNN, protobuf,
-# ONNX's protos, fmt, OpenMP) the package config finds again in the consumer's build.
+# ONNX's protos, libzip, fmt, OpenMP) the package config finds again in the consumer's build.
 include(CMakePackageConfigHelpers)
 
 set(ORTL_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/ort_lite)

@@ -124,6 +124,20 @@ run_case report 0 "out:Conv '" "out:ConvTranspose '" "out:[1, 3, 64, 64]" \
   -- "$ORTL" --report "$UP.onnx" "$UP.input.npy"
 run_case repeat 0 out:median out:p90 out:p99 "out:runs/s" "out:1 warm-up run not counted" \
   -- "$ORTL" --repeat 3 "$UP.onnx" "$UP.input.npy"
+# .npz: an archive's arrays go to the inputs of their names; -o FILE.npz writes one archive.
+IMP=$DATA/importers
+run_case npz_input 0 "out:<- $IMP/upsampler_input.npz (x)" out:PASS \
+  -- "$ORTL" "$UP.onnx" "$IMP/upsampler_input.npz" --compare "$UP.expected.npy"
+run_case npz_input_with_a_stranger 2 "err:holds 'ids', which is not a model input" \
+  -- "$ORTL" "$UP.onnx" "$IMP/arrays.npz"
+run_case npz_output 0 "out:outputs written to $TMP/outputs.npz" \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" -o "$TMP/outputs.npz"
+run_case npz_output_read_back 0 out:PASS \
+  -- "$ORTL" "$UP.onnx" "$IMP/upsampler_input.npz" --compare "$TMP/outputs.npz"
+run_case npz_output_read_back_by_name 0 out:PASS \
+  -- "$ORTL" "$UP.onnx" "$IMP/upsampler_input.npz" --compare "y=$TMP/outputs.npz"
+run_case npz_output_folder_missing 2 "err:does not exist or is not writable" \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" -o "$TMP/no/such/outputs.npz"
 # --compare NAME=FILE checks the outputs it names; paths are checked before the model runs.
 run_case compare_named_output 0 out:PASS \
   -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "y=$UP.expected.npy"

@@ -744,5 +744,71 @@ TEST(TensorFile, RejectsUnknownExtensions) {
   EXPECT_TRUE(Contains(t.status().message(), "unknown tensor file extension '.txt'"));
 }
 
+// ---------------------------------------------------------------------------------------------
+// npz
+
+namespace npz_tests {
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(Npz, ReadsArchivesWrittenByNumpyStoredOrDeflated) {
+  for (const char* name : {"arrays.npz", "arrays_compressed.npz"}) {
+    SCOPED_TRACE(name);
+    auto arrays = read_npz((kFixtures / name).string());
+    ASSERT_TRUE(arrays.ok()) << arrays.status().to_string();
+    ASSERT_EQ(arrays->size(), 3u);
+    EXPECT_EQ((*arrays)[0].name, "x");
+    EXPECT_EQ((*arrays)[0].tensor.shape(), (Shape{2, 3}));
+    EXPECT_EQ((*arrays)[0].tensor.values<float>()[5], 2.5f);
+    EXPECT_EQ((*arrays)[1].name, "ids");
+    EXPECT_EQ((*arrays)[1].tensor.values<int64_t>()[1], -1);
+    EXPECT_EQ((*arrays)[2].name, "mask");
+    EXPECT_EQ((*arrays)[2].tensor.dtype(), DType::kBool);
+  }
+}
+
+TEST_F(NpyFiles, NpzRoundTripsAndRefusesUnnamedOrRepeatedArrays) {
+  const std::vector<NamedTensor> original{{"a", patterned(DType::kFloat32, {3, 4})},
+                                          {"b.c", patterned(DType::kInt64, {2})},
+                                          {"empty", patterned(DType::kUInt8, {0, 3})}};
+  ASSERT_TRUE(write_npz(path("out.npz"), original).ok());
+  auto back = read_npz(path("out.npz"));
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  ASSERT_EQ(back->size(), original.size());
+  for (size_t i = 0; i < original.size(); ++i) {
+    EXPECT_EQ((*back)[i].name, original[i].name);
+    expect_same(original[i].tensor, (*back)[i].tensor);
+  }
+  const Status twice = write_npz(path("twice.npz"), {original[0], original[0]});
+  EXPECT_EQ(twice.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(twice.message(), "own, non-empty name")) << twice.message();
+  const Status folder = write_npz(path("no/such/dir/a.npz"), original);
+  EXPECT_EQ(folder.code(), StatusCode::kIoError);
+  EXPECT_TRUE(Contains(folder.message(), "no/such/dir/a.npz")) << folder.message();
+}
+
+TEST(Npz, RefusesEntriesThatAreNotArraysAndDamagedArchives) {
+  auto mixed = read_npz((kFixtures / "not_only_arrays.npz").string());
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_TRUE(Contains(mixed.status().message(), "'notes.txt' is not a .npy array"))
+      << mixed.status().message();
+  // Every truncation of a real archive is refused with an error, never a crash.
+  const std::string bytes = file_bytes(kFixtures / "arrays_compressed.npz");
+  for (size_t n = 0; n < bytes.size(); n += 7) {
+    auto cut = parse_npz(std::string_view(bytes).substr(0, n), "cut.npz");
+    EXPECT_FALSE(cut.ok()) << n;
+    if (!cut.ok()) {
+      EXPECT_TRUE(Contains(cut.status().message(), "cut.npz")) << n;
+    }
+  }
+  auto missing = read_npz("/no/such/file.npz");
+  EXPECT_EQ(missing.status().code(), StatusCode::kIoError);
+}
+
+}  // namespace npz_tests
+
 }  // namespace
 }  // namespace ort_lite

@@ -13,6 +13,8 @@ packages=(
   protobuf-compiler    # protoc, required by the ONNX CMake config
   libonnx-dev          # ONNX's generated protobuf classes (onnx-ml.pb.h) and libonnx_proto
   libfmt-dev           # fmt 9: message formatting
+  libzip-dev           # libzip: NumPy .npz archives (tensor file I/O)
+  zipcmp zipmerge ziptool  # libzip-dev's CMake config checks that these tools exist
   libcli11-dev         # CLI11: command-line parsing of the tools (header-only)
   nlohmann-json3-dev   # nlohmann/json: the benchmark tool's JSON and trace files (header-only)
   libgtest-dev         # GoogleTest: the unit and conformance tests

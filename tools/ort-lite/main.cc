@@ -56,13 +56,15 @@ the model's inputs and outputs (symbolic dims by name), opsets and op counts, wi
 
 Inputs:
   FILE                  a .npy or ONNX TensorProto .pb file, given to the model's inputs in
-                        order (a .pb whose name field names a model input goes to that input)
+                        order (a .pb whose name field names a model input goes to that input),
+                        or a .npz archive whose arrays go to the inputs of their names
   NAME=FILE             gives FILE to the model input NAME
   DIR                   a folder such as test_data_set_0: its input_0.pb, input_1.pb, ...
 
 Options:
   -o, --output-dir DIR  write each output to DIR/<output name>.npy (DIR is created; characters
-                        other than letters, digits, '.', '-' and '_' become '_')
+                        other than letters, digits, '.', '-' and '_' become '_'); a DIR ending
+                        in .npz is one archive of every output, by name
       --input-shape NAME=DIMS
                         the shape of a random input, e.g. x=1x3x224x224 (needed for symbolic
                         dims; repeatable)
@@ -74,8 +76,8 @@ Options:
                         ConvTranspose with output_shape and an odd total padding puts the extra
                         pixel at the end, like ONNX Runtime < 1.14 and TensorRT
       --compare PATH    check the outputs against expected values: an .npy or .pb file (models
-                        with one output), or a folder holding <output name>.npy or output_<i>.pb
-                        files (e.g. an ONNX test_data_set_0)
+                        with one output), a .npz archive or a folder holding <output name>.npy or
+                        output_<i>.pb files (e.g. an ONNX test_data_set_0)
       --compare NAME=FILE
                         check the output NAME against FILE (repeatable; only those outputs); floating types compare by value
                         (a float16 output against float32 expected values)
@@ -394,6 +396,21 @@ Result<std::vector<NamedTensor>> load_inputs(const Session& session, const CliOp
   ORTL_ASSIGN_OR_RETURN(std::vector<InputFile> files, expand_input_args(args));
   std::vector<LoadedInput> loaded;
   for (const InputFile& file : files) {
+    if (!file.name && file.path.ends_with(".npz")) {
+      // An archive gives each of its arrays to the model input of that name.
+      ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> arrays, read_npz(file.path));
+      for (NamedTensor& array : arrays) {
+        if (names.count(array.name) == 0) {
+          return invalid_argument(
+              fmt::format("{}: holds '{}', which is not a model input; the "
+                          "model's inputs: {}",
+                          file.path, array.name, list_inputs()));
+        }
+        loaded.push_back(
+            {fmt::format("{} ({})", file.path, array.name), array.name, std::move(array.tensor)});
+      }
+      continue;
+    }
     if (file.name && names.count(*file.name) == 0) {
       return invalid_argument(fmt::format("unknown input '{}' (in '{}={}'); the model's inputs: {}",
                                           *file.name, *file.name, file.path, list_inputs()));
@@ -503,7 +520,19 @@ Result<std::vector<std::optional<Tensor>>> read_all_expected(
     const CliOptions& options, const std::vector<ValueInfo>& outputs,
     const std::vector<std::string>& files) {
   std::vector<std::optional<Tensor>> expected(outputs.size());
-  if (options.compare_path) {
+  // The array called `name` in a .npz archive.
+  auto from_archive = [](const std::string& path, const std::string& name) -> Result<Tensor> {
+    ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> arrays, read_npz(path));
+    for (NamedTensor& a : arrays) {
+      if (a.name == name) return std::move(a.tensor);
+    }
+    return invalid_argument(fmt::format("{}: holds no array '{}' (--compare)", path, name));
+  };
+  if (options.compare_path && options.compare_path->ends_with(".npz")) {
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      ORTL_ASSIGN_OR_RETURN(expected[i], from_archive(*options.compare_path, outputs[i].name));
+    }
+  } else if (options.compare_path) {
     for (size_t i = 0; i < outputs.size(); ++i) {
       ORTL_ASSIGN_OR_RETURN(expected[i],
                             read_expected(*options.compare_path, i, outputs.size(), files[i]));
@@ -527,7 +556,9 @@ Result<std::vector<std::optional<Tensor>>> read_all_expected(
     if (!fs::exists(path, ec)) {
       return io_error(fmt::format("{}: no such file (--compare {}={})", path, name, path));
     }
-    if (path.ends_with(".pb")) {
+    if (path.ends_with(".npz")) {
+      ORTL_ASSIGN_OR_RETURN(expected[i], from_archive(path, name));
+    } else if (path.ends_with(".pb")) {
       Result<NamedTensor> named = read_tensor_pb(path);
       if (!named.ok()) return naming_file(named.status(), path);
       expected[i] = std::move(named->tensor);
@@ -669,7 +700,15 @@ Result<int> run_cli(const CliOptions& options) {
   // that a typo does not cost a long run first.
   const std::vector<std::string> files = output_file_names(session->outputs());
   ORTL_ASSIGN_OR_RETURN(auto expected, read_all_expected(options, session->outputs(), files));
-  if (options.output_dir) {
+  const bool output_npz = options.output_dir && options.output_dir->ends_with(".npz");
+  if (output_npz) {
+    const fs::path parent = fs::absolute(*options.output_dir).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(parent, ec) || access(parent.c_str(), W_OK) != 0) {
+      return io_error(fmt::format("{}: its folder {} does not exist or is not writable",
+                                  *options.output_dir, parent.string()));
+    }
+  } else if (options.output_dir) {
     std::error_code ec;
     fs::create_directories(*options.output_dir, ec);
     if (ec) {
@@ -690,7 +729,7 @@ Result<int> run_cli(const CliOptions& options) {
   bool all_pass = true;
   for (size_t i = 0; i < outputs.size(); ++i) {
     print_output(outputs[i]);
-    if (options.output_dir) {
+    if (options.output_dir && !output_npz) {
       const std::string path = (fs::path(*options.output_dir) / files[i]).string();
       ORTL_RETURN_IF_ERROR(naming_file(write_npy(path, outputs[i].tensor), path));
       fmt::print("  written to {}\n", path);
@@ -701,6 +740,10 @@ Result<int> run_cli(const CliOptions& options) {
       print_comparison(comparison);
       all_pass = all_pass && comparison.pass;
     }
+  }
+  if (output_npz) {
+    ORTL_RETURN_IF_ERROR(write_npz(*options.output_dir, outputs));
+    fmt::print("outputs written to {}\n", *options.output_dir);
   }
   if (options.compare_path || !options.compare_named.empty()) {
     fmt::print("{} (rtol {:g}, atol {:g})\n", all_pass ? "PASS" : "FAIL", options.tolerance.rtol,

@@ -30,3 +30,18 @@ write("int8.npy", np.array([-128, -1, 0, 127], dtype=np.int8))
 write("fortran_order.npy", np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3)))
 write("big_endian.npy", np.arange(4, dtype=">f4"))
 write("int16.npy", np.arange(4, dtype=np.int16))
+
+# .npz archives: np.savez (stored) and np.savez_compressed (deflated), and one with an entry that
+# is not an array.
+arrays = {"x": np.arange(6, dtype=np.float32).reshape(2, 3) - 2.5,
+          "ids": np.array([3, -1, 7], dtype=np.int64),
+          "mask": np.array([[True, False]])}
+np.savez(os.path.join(HERE, "arrays.npz"), **arrays)
+np.savez_compressed(os.path.join(HERE, "arrays_compressed.npz"), **arrays)
+import zipfile  # noqa: E402
+with zipfile.ZipFile(os.path.join(HERE, "not_only_arrays.npz"), "w") as z:
+    z.writestr("x.npy", open(os.path.join(HERE, "v1_float32_2x3.npy"), "rb").read())
+    z.writestr("notes.txt", "not an array")
+# The bundled example model's input as an archive (the CLI's .npz input).
+np.savez(os.path.join(HERE, "upsampler_input.npz"),
+         x=np.load(os.path.join(HERE, "..", "models", "example_upsampler.input.npy")))

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ort_lite/session.h"
 #include "ort_lite/status.h"
@@ -27,6 +28,14 @@ Status write_tensor_pb(const std::string& path, const NamedTensor& tensor);
 // empty. read_tensor_pb uses the file's folder.
 Result<NamedTensor> parse_tensor_pb(std::string_view bytes, const std::string& source,
                                     const std::string& base_dir = "");
+
+// NumPy .npz archives (np.savez, np.savez_compressed): one .npy per array, named by its entry
+// ("x.npy" holds "x"), in archive order. Entries that are not .npy files, names stored twice and
+// sizes past the machine's memory are errors naming the archive and the entry.
+Result<std::vector<NamedTensor>> read_npz(const std::string& path);
+Result<std::vector<NamedTensor>> parse_npz(std::string_view bytes, const std::string& source);
+// Each tensor as "<name>.npy", stored uncompressed as np.savez does; names must be distinct.
+Status write_npz(const std::string& path, const std::vector<NamedTensor>& tensors);
 
 // Dispatches on the extension: ".npy" or ".pb".
 Result<Tensor> read_tensor_file(const std::string& path);
