@@ -138,6 +138,19 @@ run_case npz_output_read_back_by_name 0 out:PASS \
   -- "$ORTL" "$UP.onnx" "$IMP/upsampler_input.npz" --compare "y=$TMP/outputs.npz"
 run_case npz_output_folder_missing 2 "err:does not exist or is not writable" \
   -- "$ORTL" "$UP.onnx" "$UP.input.npy" -o "$TMP/no/such/outputs.npz"
+# batch: one load, many inputs, concurrent runs; a failing input is named and the rest go on.
+mkdir -p "$TMP/batch"
+for i in 1 2 3; do cp "$UP.input.npy" "$TMP/batch/in$i.npy"; done
+printf 'garbage' > "$TMP/batch/broken.npy"
+run_case batch 2 "out:batch: 4 inputs, 3 succeeded, 1 failed" "err:$TMP/batch/broken.npy" \
+  -- "$ORTL" batch "$UP.onnx" "$TMP/batch/in1.npy" "$TMP/batch/broken.npy" "$TMP/batch/in2.npy" \
+  "$TMP/batch/in3.npy" -o "$TMP/batch/out" --jobs 2
+run_case batch_output_is_the_run_output 0 out:PASS \
+  -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "$TMP/batch/out/in2.npz"
+run_case batch_npz_samples 0 "out:batch: 1 inputs, 1 succeeded, 0 failed" \
+  -- "$ORTL" batch "$UP.onnx" "$IMP/upsampler_input.npz" -o "$TMP/batch/out2"
+run_case batch_needs_an_output_folder 2 "err:writes to -o DIR" \
+  -- "$ORTL" batch "$UP.onnx" "$UP.input.npy"
 # --compare NAME=FILE checks the outputs it names; paths are checked before the model runs.
 run_case compare_named_output 0 out:PASS \
   -- "$ORTL" "$UP.onnx" "$UP.input.npy" --compare "y=$UP.expected.npy"

@@ -22,6 +22,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -49,10 +53,14 @@ constexpr int kExitInternal = 3;
 
 constexpr std::string_view kUsage = R"(Usage: ort-lite [options] MODEL.onnx [INPUT...]
        ort-lite info MODEL.onnx
+       ort-lite batch MODEL.onnx INPUT... -o DIR [--jobs N]
 
 Runs an ONNX model on tensor files (or, with no INPUT, on random inputs made from the model's
 declared shapes) and prints every output's name, dtype, shape and min/max/mean. 'info' prints
 the model's inputs and outputs (symbolic dims by name), opsets and op counts, without running.
+'batch' loads the model once and runs each INPUT (one sample: a .npy or .pb for a one-input
+model, or a .npz holding every input by name) with --jobs concurrent runs, writing
+DIR/<input stem>.npz; an input that fails is reported by name and the others go on.
 
 Inputs:
   FILE                  a .npy or ONNX TensorProto .pb file, given to the model's inputs in
@@ -71,6 +79,7 @@ Options:
       --seed N          seed of the random inputs (default 0): float32 uniform in [-1, 1),
                         other types zero
       --threads N       threads per run (default 0: one per core)
+      --jobs N          batch: concurrent runs (default 1), each with --threads threads
       --backend NAME    onednn (default) or reference (plain loops, the oracle)
       --legacy-output-shape-padding
                         ConvTranspose with output_shape and an odd total padding puts the extra
@@ -112,7 +121,9 @@ struct CliOptions {
   bool help = false;
   bool version = false;
   std::string model_path;
-  bool info = false;                      // ort-lite info MODEL.onnx
+  bool info = false;   // ort-lite info MODEL.onnx
+  bool batch = false;  // ort-lite batch MODEL.onnx INPUT... -o DIR
+  int jobs = 1;
   std::vector<std::string> inputs;        // as written: FILE, NAME=FILE or DIR
   std::vector<std::string> input_shapes;  // --input-shape NAME=DIMS, for random inputs
   uint32_t seed = 0;
@@ -230,6 +241,9 @@ Result<CliOptions> parse_args(int argc, char** argv) {
     } else if (name == "--atol") {
       ORTL_ASSIGN_OR_RETURN(std::string text, value());
       ORTL_ASSIGN_OR_RETURN(options.tolerance.atol, parse_tolerance(name, text));
+    } else if (name == "--jobs") {
+      ORTL_ASSIGN_OR_RETURN(std::string text, value());
+      ORTL_ASSIGN_OR_RETURN(options.jobs, parse_count(name, text, 1));
     } else if (name == "--input-shape") {
       ORTL_ASSIGN_OR_RETURN(std::string text, value());
       options.input_shapes.push_back(text);
@@ -272,6 +286,12 @@ Result<CliOptions> parse_args(int argc, char** argv) {
     if (positional.size() != 2) return usage_error("'ort-lite info' takes one MODEL.onnx");
     options.info = true;
     positional.erase(positional.begin());
+  }
+  if (!positional.empty() && positional.front() == "batch") {
+    options.batch = true;
+    positional.erase(positional.begin());
+    if (positional.size() < 2) return usage_error("'ort-lite batch' takes MODEL.onnx INPUT...");
+    if (!options.output_dir) return usage_error("'ort-lite batch' writes to -o DIR; give it");
   }
   if (positional.empty()) return usage_error("no model given");
   options.model_path = positional.front();
@@ -676,8 +696,97 @@ Result<int> print_info(const std::string& model_path) {
   return kExitOk;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Batch
+
+// One sample's inputs from its file: a .npz holds each input by name; a .npy or .pb is the one
+// input of a one-input model.
+Result<std::vector<NamedTensor>> read_sample(const Session& session, const std::string& path) {
+  const std::vector<ValueInfo>& declared = session.inputs();
+  if (path.ends_with(".npz")) {
+    ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> arrays, read_npz(path));
+    return arrays;  // names are checked by the run
+  }
+  if (declared.size() != 1) {
+    return invalid_argument(
+        fmt::format("{}: the model has {} inputs; give each sample as a .npz holding them by name",
+                    path, declared.size()));
+  }
+  Result<Tensor> tensor = read_tensor_file(path);
+  if (!tensor.ok()) return naming_file(tensor.status(), path);
+  return std::vector<NamedTensor>{{declared[0].name, std::move(*tensor)}};
+}
+
+// Loads the model once and runs every input file with `jobs` concurrent runs sharing its plan.
+// Returns 0 when every input ran, 2 when some failed (each reported with its file).
+Result<int> run_batch(const CliOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  ORTL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
+                        Session::load(options.model_path, options.session));
+  const std::string& dir = *options.output_dir;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || access(dir.c_str(), W_OK) != 0) {
+    return io_error(fmt::format("{}: cannot create or write the output folder", dir));
+  }
+  // Each input's archive name, unique even when two inputs share a stem.
+  std::vector<std::string> out_paths;
+  std::set<std::string> used;
+  for (const std::string& input : options.inputs) {
+    std::string stem = fs::path(input).stem().string();
+    for (int k = 2; !used.insert(stem).second; ++k)
+      stem = fmt::format("{}_{}", fs::path(input).stem().string(), k);
+    out_paths.push_back((fs::path(dir) / (stem + ".npz")).string());
+  }
+  const size_t total = options.inputs.size();
+  std::atomic<size_t> next{0}, done{0}, failed{0};
+  std::mutex report_mutex;  // one message at a time on stderr
+  const bool terminal = isatty(fileno(stderr)) != 0;
+  const auto start = Clock::now();
+  auto progress = [&] {
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const size_t d = done.load();
+    const double rate = seconds > 0 ? d / seconds : 0;
+    fmt::print(stderr, "\r\033[K{}/{} inputs, {:.1f} inputs/s, {:.0f} s left", d, total, rate,
+               rate > 0 ? (total - d) / rate : 0.0);
+  };
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < total;) {
+      const std::string& input = options.inputs[i];
+      Status status = [&]() -> Status {
+        ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> feeds, read_sample(*session, input));
+        ORTL_ASSIGN_OR_RETURN(std::vector<NamedTensor> outputs, session->run(feeds));
+        return write_npz(out_paths[i], outputs);
+      }();
+      ++done;
+      std::lock_guard<std::mutex> lock(report_mutex);
+      if (!status.ok()) {
+        ++failed;
+        const std::string text = status.to_string();
+        fmt::print(stderr, "{}ort-lite: error: {}{}\n", terminal ? "\r\033[K" : "",
+                   text.find(input) == std::string::npos ? input + ": " : "", text);
+      }
+      if (terminal) progress();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int j = 0; j < std::min<int>(options.jobs, static_cast<int>(total)); ++j) {
+    workers.emplace_back(worker);
+  }
+  for (std::thread& t : workers) t.join();
+  if (terminal) fmt::print(stderr, "\r\033[K");
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  fmt::print(
+      "batch: {} inputs, {} succeeded, {} failed, in {:.2f} s ({:.1f} inputs/s, {} "
+      "concurrent runs); outputs in {}\n",
+      total, total - failed.load(), failed.load(), seconds, seconds > 0 ? total / seconds : 0.0,
+      std::min<size_t>(options.jobs, total), dir);
+  return failed.load() == 0 ? kExitOk : kExitBadInput;
+}
+
 // Returns the exit code, or a Status for errors.
 Result<int> run_cli(const CliOptions& options) {
+  if (options.batch) return run_batch(options);
   if (options.info) return print_info(options.model_path);
   ORTL_ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
                         Session::load(options.model_path, options.session));
