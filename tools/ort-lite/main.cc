@@ -28,6 +28,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 
 #include "common/random_inputs.h"
 #include "common/shape_args.h"
@@ -51,9 +52,9 @@ constexpr int kExitMismatch = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInternal = 3;
 
-constexpr std::string_view kUsage = R"(Usage: ort-lite [options] MODEL.onnx [INPUT...]
-       ort-lite info MODEL.onnx
-       ort-lite batch MODEL.onnx INPUT... -o DIR [--jobs N]
+constexpr std::string_view kDescription = R"(ort-lite [options] MODEL.onnx [INPUT...]
+ort-lite info MODEL.onnx
+ort-lite batch MODEL.onnx INPUT... -o DIR [--jobs N]
 
 Runs an ONNX model on tensor files (or, with no INPUT, on random inputs made from the model's
 declared shapes) and prints every output's name, dtype, shape and min/max/mean. 'info' prints
@@ -61,53 +62,14 @@ the model's inputs and outputs (symbolic dims by name), opsets and op counts, wi
 'batch' loads the model once and runs each INPUT (one sample: a .npy or .pb for a one-input
 model, or a .npz holding every input by name) with --jobs concurrent runs, writing
 DIR/<input stem>.npz; an input that fails is reported by name and the others go on.
+)";
 
-Inputs:
+constexpr std::string_view kFooter = R"(Inputs:
   FILE                  a .npy or ONNX TensorProto .pb file, given to the model's inputs in
                         order (a .pb whose name field names a model input goes to that input),
                         or a .npz archive whose arrays go to the inputs of their names
   NAME=FILE             gives FILE to the model input NAME
   DIR                   a folder such as test_data_set_0: its input_0.pb, input_1.pb, ...
-
-Options:
-  -o, --output-dir DIR  write each output to DIR/<output name>.npy (DIR is created; characters
-                        other than letters, digits, '.', '-' and '_' become '_'); a DIR ending
-                        in .npz is one archive of every output, by name
-      --input-shape NAME=DIMS
-                        the shape of a random input, e.g. x=1x3x224x224 (needed for symbolic
-                        dims; repeatable)
-      --seed N          seed of the random inputs (default 0): float32 uniform in [-1, 1),
-                        other types zero
-      --threads N       threads per run (default 0: one per core)
-      --jobs N          batch: concurrent runs (default 1), each with --threads threads
-      --backend NAME    onednn (default) or reference (plain loops, the oracle)
-      --legacy-output-shape-padding
-                        ConvTranspose with output_shape and an odd total padding puts the extra
-                        pixel at the end, like ONNX Runtime < 1.14 and TensorRT
-      --compare PATH    check the outputs against expected values: an .npy or .pb file (models
-                        with one output), a .npz archive or a folder holding <output name>.npy or
-                        output_<i>.pb files (e.g. an ONNX test_data_set_0)
-      --compare NAME=FILE
-                        check the output NAME against FILE (repeatable; only those outputs); floating types compare by value
-                        (a float16 output against float32 expected values)
-      --rtol X          relative tolerance for --compare (default 1e-4)
-      --atol X          absolute tolerance for --compare (default 1e-5); an element matches when
-                        |actual - expected| <= atol + rtol * |expected|, or both are NaN
-      --report          print each node's implementation and output shapes, the layout
-                        reorders the plan added, and the activation memory of a run
-      --repeat N        run N times and print the median, p90, p99, min and max wall time per
-                        run and the runs per second
-      --warmup N        untimed runs before --repeat's (default 1: the first run touches
-                        fresh memory and code)
-      --opt-level N     1 (default): channels-last layouts across the graph and the fusions
-                        (BatchNormalization and per-channel affine folded into convolutions,
-                        residual Add, activations); 0: none of them, one kernel per node on
-                        plain tensors
-      --deconv-algorithm NAME
-                        auto (default: chosen per layer), onednn-deconv, subpixel-conv,
-                        gemm-col2im or depthwise-direct (where it applies)
-  -h, --help            print this help and exit
-      --version         print the version and exit
 
 Exit status:
   0  success (and every output matched --compare)
@@ -119,6 +81,7 @@ Exit status:
 
 struct CliOptions {
   bool help = false;
+  std::string help_text;
   bool version = false;
   std::string model_path;
   bool info = false;   // ort-lite info MODEL.onnx
@@ -141,147 +104,134 @@ Status usage_error(const std::string& message) {
   return invalid_argument(message + " (see 'ort-lite --help')");
 }
 
-// Strict number parsing: the whole text must be a number.
-template <typename T>
-std::optional<T> parse_number(std::string_view text) {
-  T value{};
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
-  return value;
+// Validators whose messages say what is wanted and what was given: "--threads: needs an
+// integer >= 0, got 'two'".
+CLI::Validator integer_at_least(int minimum) {
+  return CLI::Validator(
+      [minimum](std::string& text) -> std::string {
+        int value = 0;
+        const char* end = text.data() + text.size();
+        auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ec != std::errc() || ptr != end || value < minimum) {
+          return fmt::format("needs an integer >= {}, got '{}'", minimum, text);
+        }
+        return "";
+      },
+      fmt::format("INT>={}", minimum));
 }
 
-Result<int> parse_count(std::string_view option, std::string_view text, int minimum) {
-  std::optional<int> value = parse_number<int>(text);
-  if (!value || *value < minimum) {
-    return usage_error(
-        fmt::format("option '{}' needs an integer >= {}, got '{}'", option, minimum, text));
-  }
-  return *value;
+CLI::Validator non_negative_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        const char* end = text.data() + text.size();
+        auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value) || value < 0) {
+          return fmt::format("needs a non-negative number, got '{}'", text);
+        }
+        return "";
+      },
+      "NUMBER>=0");
 }
 
-Result<double> parse_tolerance(std::string_view option, std::string_view text) {
-  std::optional<double> value = parse_number<double>(text);
-  if (!value || !std::isfinite(*value) || *value < 0) {
-    return usage_error(
-        fmt::format("option '{}' needs a non-negative number, got '{}'", option, text));
-  }
-  return *value;
-}
-
+// The command line through CLI11: options with their validators, generated help (kUsage's
+// text is its description and footer); "info" and "batch" are the first positional word.
 Result<CliOptions> parse_args(int argc, char** argv) {
   CliOptions options;
+  CLI::App app{std::string(kDescription), "ort-lite"};
+  app.footer(std::string(kFooter));
+  app.get_formatter()->column_width(30);
+  app.add_flag("--version", options.version, "print the version and exit");
   std::vector<std::string> positional;
-  bool options_ended = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (options_ended || arg.size() < 2 || arg[0] != '-') {
-      positional.push_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      options_ended = true;
-      continue;
-    }
-    // "--name=value" or "--name value".
-    std::string name = arg;
-    std::optional<std::string> inline_value;
-    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      inline_value = arg.substr(eq + 1);
-    }
-    auto flag = [&]() -> Status {
-      if (inline_value) return usage_error(fmt::format("option '{}' takes no value", name));
-      return Status::Ok();
-    };
-    auto value = [&]() -> Result<std::string> {
-      if (inline_value) return *inline_value;
-      if (i + 1 >= argc) return usage_error(fmt::format("option '{}' needs a value", name));
-      return std::string(argv[++i]);
-    };
-
-    if (name == "-h" || name == "--help") {
-      ORTL_RETURN_IF_ERROR(flag());
-      options.help = true;
-    } else if (name == "--version") {
-      ORTL_RETURN_IF_ERROR(flag());
-      options.version = true;
-    } else if (name == "-o" || name == "--output-dir") {
-      ORTL_ASSIGN_OR_RETURN(options.output_dir, value());
-    } else if (name == "--threads") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(options.session.threads, parse_count(name, text, 0));
-    } else if (name == "--backend") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      std::optional<Backend> backend = backend_from_name(text);
-      if (!backend) {
-        return usage_error(
-            fmt::format("unknown backend '{}': expected 'onednn' or 'reference'", text));
-      }
-      options.session.backend = *backend;
-    } else if (name == "--legacy-output-shape-padding") {
-      ORTL_RETURN_IF_ERROR(flag());
-      options.session.legacy_output_shape_padding = true;
-    } else if (name == "--compare") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      std::error_code ec;
-      const size_t eq = text.find('=');
-      if (eq != std::string::npos && eq > 0 && !fs::exists(text, ec)) {
-        options.compare_named.emplace_back(text.substr(0, eq), text.substr(eq + 1));
-      } else if (options.compare_path) {
-        return usage_error(fmt::format(
-            "--compare given twice ('{}' and '{}'); name each output with --compare NAME=FILE",
-            *options.compare_path, text));
-      } else {
-        options.compare_path = text;
-      }
-    } else if (name == "--rtol") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(options.tolerance.rtol, parse_tolerance(name, text));
-    } else if (name == "--atol") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(options.tolerance.atol, parse_tolerance(name, text));
-    } else if (name == "--jobs") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(options.jobs, parse_count(name, text, 1));
-    } else if (name == "--input-shape") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      options.input_shapes.push_back(text);
-    } else if (name == "--seed") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(int seed, parse_count(name, text, 0));
-      options.seed = static_cast<uint32_t>(seed);
-    } else if (name == "--report") {
-      ORTL_RETURN_IF_ERROR(flag());
-      options.report = true;
-    } else if (name == "--repeat") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(options.repeat, parse_count(name, text, 1));
-    } else if (name == "--warmup") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(options.warmup, parse_count(name, text, 0));
-    } else if (name == "--opt-level") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      ORTL_ASSIGN_OR_RETURN(int level, parse_count(name, text, 0));
-      if (level > 1) {
-        return usage_error(fmt::format("option '--opt-level' takes 0 or 1, got '{}'", text));
-      }
-      options.session.optimizations = Optimizations::level(level);
-    } else if (name == "--deconv-algorithm") {
-      ORTL_ASSIGN_OR_RETURN(std::string text, value());
-      std::optional<DeconvAlgorithm> algorithm = deconv_algorithm_from_name(text);
-      if (!algorithm) {
-        return usage_error(fmt::format(
-            "unknown ConvTranspose algorithm '{}': expected auto, onednn-deconv, subpixel-conv, "
-            "gemm-col2im or depthwise-direct",
-            text));
-      }
-      options.session.deconv_algorithm = *algorithm;
+  app.add_option("args", positional,
+                 "MODEL.onnx and its INPUTs (or: info MODEL, batch MODEL INPUT...)");
+  std::string output_dir;
+  app.add_option("-o,--output-dir", output_dir,
+                 "write each output to DIR/<output name>.npy (DIR is created; characters other "
+                 "than letters, digits, '.', '-' and '_' become '_'); a DIR ending in .npz is one "
+                 "archive of every output, by name");
+  app.add_option("--input-shape", options.input_shapes,
+                 "the shape of a random input, e.g. x=1x3x224x224 (needed for symbolic dims)")
+      ->allow_extra_args(false);
+  app.add_option("--seed", options.seed,
+                 "seed of the random inputs (default 0): float32 uniform in [-1, 1), other types "
+                 "zero");
+  app.add_option("--threads", options.session.threads, "threads per run (default 0: one per core)")
+      ->check(integer_at_least(0));
+  app.add_option("--jobs", options.jobs, "batch: concurrent runs (default 1)")
+      ->check(integer_at_least(1));
+  std::string backend = "onednn";
+  app.add_option("--backend", backend, "onednn (default) or reference (plain loops, the oracle)")
+      ->check(CLI::IsMember({"onednn", "reference"}));
+  app.add_flag("--legacy-output-shape-padding", options.session.legacy_output_shape_padding,
+               "ConvTranspose with output_shape and an odd total padding puts the extra pixel at "
+               "the end, like ONNX Runtime < 1.14 and TensorRT");
+  std::vector<std::string> compare;
+  // Vector options take one value per occurrence (repeat the option), so that INPUTs after
+  // them stay positional.
+  app.add_option("--compare", compare,
+                 "PATH: check the outputs against an .npy or .pb file (one output), a .npz or a "
+                 "folder of <output name>.npy or output_<i>.pb files (an ONNX test_data_set_0); "
+                 "NAME=FILE: check the output NAME (repeatable). Floating types compare by value "
+                 "(a float16 output against float32 expected values)")
+      ->allow_extra_args(false);
+  app.add_option("--rtol", options.tolerance.rtol, "relative tolerance of --compare (1e-4)")
+      ->check(non_negative_number());
+  app.add_option("--atol", options.tolerance.atol,
+                 "absolute tolerance of --compare (1e-5): an element matches when |actual - "
+                 "expected| <= atol + rtol * |expected|, or both are NaN")
+      ->check(non_negative_number());
+  app.add_flag("--report", options.report,
+               "each node's implementation and output shapes, the layout reorders the plan "
+               "added, and the activation memory of a run");
+  int repeat = 0;
+  app.add_option("--repeat", repeat,
+                 "run N times and print the median, p90, p99, min and max wall time per run and "
+                 "the runs per second")
+      ->check(integer_at_least(1));
+  app.add_option("--warmup", options.warmup,
+                 "untimed runs before --repeat's (default 1: the first run touches fresh memory "
+                 "and code)")
+      ->check(integer_at_least(0));
+  int opt_level = 1;
+  app.add_option("--opt-level", opt_level,
+                 "1 (default): channels-last layouts across the graph and the fusions; 0: none "
+                 "of them, one kernel per node on plain tensors")
+      ->check(CLI::Range(0, 1));
+  std::string algorithm = "auto";
+  app.add_option("--deconv-algorithm", algorithm,
+                 "auto (default: chosen per layer), onednn-deconv, subpixel-conv, gemm-col2im or "
+                 "depthwise-direct (where it applies)")
+      ->check(CLI::IsMember(
+          {"auto", "onednn-deconv", "subpixel-conv", "gemm-col2im", "depthwise-direct"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    options.help_text = app.help();
+    options.help = true;
+    return options;
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what());
+  }
+  if (options.version) return options;
+  if (!output_dir.empty()) options.output_dir = output_dir;
+  options.session.backend = *backend_from_name(backend);
+  options.session.deconv_algorithm = *deconv_algorithm_from_name(algorithm);
+  options.session.optimizations = Optimizations::level(opt_level);
+  if (repeat > 0) options.repeat = repeat;
+  for (const std::string& text : compare) {
+    std::error_code ec;
+    const size_t eq = text.find('=');
+    if (eq != std::string::npos && eq > 0 && !fs::exists(text, ec)) {
+      options.compare_named.emplace_back(text.substr(0, eq), text.substr(eq + 1));
+    } else if (options.compare_path) {
+      return usage_error(fmt::format(
+          "--compare given twice ('{}' and '{}'); name each output with --compare NAME=FILE",
+          *options.compare_path, text));
     } else {
-      return usage_error(fmt::format("unknown option '{}'", name));
+      options.compare_path = text;
     }
   }
-  if (options.help || options.version) return options;
   if (!positional.empty() && positional.front() == "info") {
     if (positional.size() != 2) return usage_error("'ort-lite info' takes one MODEL.onnx");
     options.info = true;
@@ -872,7 +822,7 @@ int cli_main(int argc, char** argv) {
     return kExitBadInput;
   }
   if (options->help) {
-    fmt::print("{}", kUsage);
+    fmt::print("{}", options->help_text);
     return kExitOk;
   }
   if (options->version) {
