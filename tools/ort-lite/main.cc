@@ -334,7 +334,8 @@ Result<std::vector<NamedTensor>> load_inputs(const Session& session, const CliOp
   const std::vector<std::string>& args = options.inputs;
   const std::vector<ValueInfo>& graph_inputs = session.inputs();
   ORTL_ASSIGN_OR_RETURN(const auto shapes, tools::parse_shape_overrides(options.input_shapes));
-  for (const auto& [name, shape] : shapes) {
+  for (const auto& entry : shapes) {
+    const std::string& name = entry.first;  // (clang 14 lambdas cannot capture a binding)
     if (std::none_of(graph_inputs.begin(), graph_inputs.end(),
                      [&](const ValueInfo& i) { return i.name == name; })) {
       return usage_error(fmt::format("--input-shape {}: the model has no input '{}'", name, name));
@@ -508,7 +509,8 @@ Result<std::vector<std::optional<Tensor>>> read_all_expected(
                             read_expected(*options.compare_path, i, outputs.size(), files[i]));
     }
   }
-  for (const auto& [name, path] : options.compare_named) {
+  for (const auto& wanted : options.compare_named) {
+    const std::string &name = wanted.first, &path = wanted.second;  // (see load_inputs)
     auto it = std::find_if(outputs.begin(), outputs.end(),
                            [&](const ValueInfo& o) { return o.name == name; });
     if (it == outputs.end()) {
