@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-
 #include "elementwise/elementwise_ops.h"
 #include "elementwise/fused_activation.h"
 #include "onednn/onednn_conv.h"

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   }
   double worst = 0;
   for (size_t i = 0; i < actual.size(); ++i) {
-    worst = std::fmax(worst, std::fabs(actual[i] - wanted[i]) / (1e-5 + 1e-4 * std::fabs(wanted[i])));
+    worst =
+        std::fmax(worst, std::fabs(actual[i] - wanted[i]) / (1e-5 + 1e-4 * std::fabs(wanted[i])));
   }
   std::printf("%s: %zu values, worst error %.3g of the tolerance\n", argv[1], actual.size(), worst);
   return worst <= 1 ? 0 : 1;
