@@ -452,3 +452,36 @@ TEST(Session, InvalidAttributesFailAtLoadNamingTheNode) {
 
 }  // namespace
 }  // namespace ort_lite
+
+namespace ort_lite {
+namespace {
+
+// An output that is a view of an input (here Identity and Reshape of the graph input) is copied:
+// the caller may overwrite or free its input buffer after run().
+TEST(Session, OutputsNeverShareTheInputsBytes) {
+  Graph g;
+  g.source = "alias test";
+  g.opsets[""] = 17;
+  g.inputs.push_back(testing_util::float_value("X", {2, 3}));
+  Tensor shape(DType::kInt64, {1});
+  shape.mutable_values<int64_t>()[0] = 6;
+  g.initializers["shape"] = shape;
+  Node identity{"id", "Identity", "", 17, {"X"}, {"Y"}, {}};
+  Node reshape{"flat", "Reshape", "", 17, {"X", "shape"}, {"Z"}, {}};
+  g.nodes = {identity, reshape};
+  g.outputs = {ValueInfo{"Y", DType::kFloat32, "float", std::nullopt},
+               ValueInfo{"Z", DType::kFloat32, "float", std::nullopt}};
+  auto session = Session::create(g, {});
+  ASSERT_TRUE(session.ok()) << session.status().to_string();
+  Tensor x = Tensor::from_floats({2, 3}, std::vector<float>{1, 2, 3, 4, 5, 6});
+  auto out = (*session)->run({{"X", x}});
+  ASSERT_TRUE(out.ok()) << out.status().to_string();
+  x.mutable_values<float>()[0] = 42;  // the caller reuses its buffer
+  for (const NamedTensor& o : *out) {
+    EXPECT_NE(o.tensor.raw_data(), x.raw_data()) << o.name;
+    EXPECT_EQ(o.tensor.values<float>()[0], 1.0f) << o.name;
+  }
+}
+
+}  // namespace
+}  // namespace ort_lite

@@ -154,15 +154,6 @@ class PySession {
     std::vector<NamedTensor> outputs = value_or_raise(std::move(*result));
     py::dict out;
     for (NamedTensor& o : outputs) {
-      // An output that is a view of an input (Identity, Reshape) is the caller's array: copied.
-      for (const NamedTensor& in : named) {
-        const auto* begin = static_cast<const std::byte*>(in.tensor.raw_data());
-        const auto* at = static_cast<const std::byte*>(o.tensor.raw_data());
-        if (at && begin && at >= begin && at < begin + in.tensor.byte_size()) {
-          o.tensor = o.tensor.clone();
-          break;
-        }
-      }
       out[py::str(o.name)] = to_array(o.tensor);
     }
     return out;

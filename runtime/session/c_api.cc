@@ -247,18 +247,6 @@ ortl_code ortl_session_run(const ortl_session* session, const ortl_tensor* input
     if (!result.ok()) return fail(result.status());
     auto handle = std::make_unique<ortl_outputs>();
     handle->tensors = std::move(*result);
-    // An output may be a view of an input (Identity, Reshape): the caller's memory, which it
-    // may free before it reads the outputs. Such outputs are copied.
-    for (ort_lite::NamedTensor& out : handle->tensors) {
-      for (const ort_lite::NamedTensor& in : *named) {
-        const auto* begin = static_cast<const std::byte*>(in.tensor.raw_data());
-        const auto* at = static_cast<const std::byte*>(out.tensor.raw_data());
-        if (at && begin && at >= begin && at < begin + in.tensor.byte_size()) {
-          out.tensor = out.tensor.clone();
-          break;
-        }
-      }
-    }
     for (ort_lite::NamedTensor& t : handle->tensors) {
       handle->views.push_back({t.name.c_str(), to_c(t.tensor.dtype()), t.tensor.shape().size(),
                                t.tensor.shape().data(), t.tensor.raw_data()});

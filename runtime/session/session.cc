@@ -324,6 +324,18 @@ Result<std::vector<NamedTensor>> Session::Impl::run(const std::vector<NamedTenso
     outputs.push_back(
         {graph.outputs[i].name, narrow ? float32_to_float16(values[i]) : std::move(values[i])});
   }
+  // An output that is a view of an input (Identity, Reshape, Flatten of a graph input) would be
+  // the caller's memory, which it may overwrite or free once run() returns: copied instead.
+  for (NamedTensor& out : outputs) {
+    const auto* at = static_cast<const std::byte*>(out.tensor.raw_data());
+    for (const Tensor& in : ordered) {
+      const auto* begin = static_cast<const std::byte*>(in.raw_data());
+      if (at && begin && at >= begin && at < begin + in.byte_size()) {
+        out.tensor = out.tensor.clone();
+        break;
+      }
+    }
+  }
   return outputs;
 }
 

@@ -72,7 +72,8 @@ class Session {
   const SessionOptions& options() const;
 
   // Runs the model. Every graph input must be given once by name; outputs come back in the
-  // graph's output order.
+  // graph's output order and never share bytes with the inputs (an output that is a view of an
+  // input is copied), so the caller may reuse or free its input buffers after the call.
   Result<std::vector<NamedTensor>> run(const std::vector<NamedTensor>& inputs) const;
   // The same, and fills `profile` with each step's wall time (two clock reads per step).
   Result<std::vector<NamedTensor>> run(const std::vector<NamedTensor>& inputs,
